@@ -1,0 +1,124 @@
+package health.portal.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import health.portal.infra.kafka.KafkaBroker;
+import health.portal.infra.keycloak.BrowserSignIn;
+import health.portal.infra.keycloak.KeycloakServer;
+import health.portal.infra.postgres.PostgresServer;
+import health.portal.infra.postgres.ThrowawayDatabase;
+import health.portal.infra.redis.RedisServer;
+import health.portal.infra.process.FreePorts;
+import health.portal.infra.smtp.SmtpServer;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The servers the other modules' tests rely on really start and really serve. */
+class InfrastructureTest {
+
+    @Test
+    void throwawayDatabaseIsUsableAndDroppedOnClose() throws Exception {
+        PostgresServer server = PostgresServer.shared();
+        String name;
+        try (ThrowawayDatabase db = server.createThrowawayDatabase("infratest")) {
+            name = db.name();
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
+                c.createStatement().execute("CREATE TABLE t (v text)");
+                c.createStatement().execute("INSERT INTO t VALUES ('kept')");
+                ResultSet rs = c.createStatement().executeQuery("SELECT v FROM t");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("kept");
+            }
+        }
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(), server.password())) {
+            var statement = c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?");
+            statement.setString(1, name);
+            ResultSet rs = statement.executeQuery();
+            rs.next();
+            assertThat(rs.getInt(1)).as("dropped database %s", name).isZero();
+        }
+    }
+
+    @Test
+    void kafkaBrokerDeliversWhatIsProduced() {
+        KafkaBroker broker = KafkaBroker.shared();
+        broker.createTopics("infra.test");
+        try (var producer = new KafkaProducer<String, String>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(), new StringSerializer());
+             var consumer = new KafkaConsumer<String, String>(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                     "group.id", "infra-test", "auto.offset.reset", "earliest"),
+                     new StringDeserializer(), new StringDeserializer())) {
+            producer.send(new ProducerRecord<>("infra.test", "k", "hello")).get();
+            consumer.subscribe(List.of("infra.test"));
+            ConsumerRecords<String, String> records = ConsumerRecords.empty();
+            for (int i = 0; i < 30 && records.isEmpty(); i++) {
+                records = consumer.poll(Duration.ofSeconds(1));
+            }
+            assertThat(records.iterator().next().value()).isEqualTo("hello");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void keycloakSignsInAPatientThroughItsLoginFormAndCarriesThePatientId() {
+        KeycloakServer keycloak = KeycloakServer.shared();
+        keycloak.createPatientUser("infra-patient", "Correct-horse-42", "infra-patient@example.org", "demo-alex",
+                "Infra", "Patient");
+
+        BrowserSignIn.Tokens tokens = BrowserSignIn.signIn(keycloak, "portal-mobile", null,
+                "http://127.0.0.1/callback", "infra-patient", "Correct-horse-42");
+
+        String claims = new String(Base64.getUrlDecoder().decode(tokens.accessToken().split("\\.")[1]),
+                StandardCharsets.UTF_8);
+        assertThat(claims).contains("\"patient_id\":\"demo-alex\"").contains("\"patient\"")
+                .contains("\"iss\":\"" + keycloak.issuerUri() + "\"").contains("portal-api");
+        assertThat(tokens.expiresInSeconds()).isLessThanOrEqualTo(300);
+
+        BrowserSignIn.Result wrong = BrowserSignIn.attempt(keycloak.issuerUri(), "portal-mobile", null,
+                "http://127.0.0.1/callback", "infra-patient", "not-the-password");
+        assertThat(wrong.succeeded()).isFalse();
+        assertThat(wrong.message()).containsIgnoringCase("invalid");
+    }
+
+    @Test
+    void smtpServerKeepsWhatItReceives() throws Exception {
+        SmtpServer smtp = SmtpServer.shared();
+        Properties props = new Properties();
+        props.put("mail.smtp.host", smtp.host());
+        props.put("mail.smtp.port", String.valueOf(smtp.port()));
+        MimeMessage message = new MimeMessage(Session.getInstance(props));
+        message.setFrom(new InternetAddress("portal@example.org"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("alex@example.org"));
+        message.setSubject("You have a new message");
+        message.setText("Sign in to read it.");
+        Transport.send(message);
+        assertThat(smtp.awaitMessages(1, 10_000)).isTrue();
+        assertThat(smtp.receivedMessages()).extracting(MimeMessage::getSubject).contains("You have a new message");
+    }
+
+    @Test
+    void redisAnswers() {
+        RedisServer redis = RedisServer.shared();
+        assertThat(FreePorts.isListening(redis.host(), redis.port())).isTrue();
+    }
+}
