@@ -1,0 +1,46 @@
+package health.portal.launcher;
+
+import health.portal.infra.process.InfrastructureSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts the whole portal on this machine and keeps it running until Ctrl-C:
+ * {@code ./mvnw -Plocal package} builds everything and runs this.
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Path root = InfrastructureSettings.projectRoot().orElse(Path.of("."));
+        Path logs = root.resolve("logs");
+        int patients = Integer.parseInt(InfrastructureSettings.env("SANDBOX_PATIENTS").orElse("10"));
+        System.out.println("Starting the patient portal; logs in " + logs.toAbsolutePath());
+        long begin = System.nanoTime();
+        LocalStack stack = LocalStack.start(PortPlan.fixed(), logs, patients);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the patient portal...");
+            stack.close();
+            stopped.countDown();
+        }, "portal-stop"));
+        DemoPatient.Credentials demo = DemoPatient.enroll(stack);
+        long seconds = Duration.ofNanos(System.nanoTime() - begin).toSeconds();
+        System.out.printf("""
+
+                ================================================================
+                 Patient portal is up (%d s).
+                 Open:      %s   (self-signed certificate for local runs)
+                 Sign in:   user %s   password %s   (patient %s)
+                 Keycloak:  %s   (admin / admin)
+                 Logs:      %s
+                 Stop:      Ctrl-C
+                ================================================================
+                %n""", seconds, stack.gatewayUrl(), demo.username(), demo.password(), demo.patientId(),
+                stack.keycloak().baseUrl(), logs.toAbsolutePath());
+        stopped.await();
+    }
+}

@@ -1,0 +1,255 @@
+package health.portal.launcher;
+
+import health.portal.infra.keycloak.KeycloakServer;
+import health.portal.infra.postgres.PostgresServer;
+import health.portal.infra.process.ChildProcess;
+import health.portal.infra.process.FreePorts;
+import health.portal.infra.process.InfrastructureSettings;
+import health.portal.infra.redis.RedisServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole portal on one machine: infrastructure (PostgreSQL, Redis, Kafka, SMTP, Keycloak), the EMR sandbox and
+ * every service as its own JVM process, each logging to one file in one folder. Used by the launcher and by the
+ * end-to-end tests.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    static final List<String> DATABASES = List.of("identity", "messaging", "billing");
+
+    private final PortPlan ports;
+    private final Path root;
+    private final Path logs;
+    private final int sandboxPatients;
+    private final List<AutoCloseable> started = Collections.synchronizedList(new ArrayList<>());
+    private KeycloakServer keycloak;
+    private PostgresServer postgres;
+    private RedisServer redis;
+
+    private LocalStack(PortPlan ports, Path root, Path logs, int sandboxPatients) {
+        this.ports = ports;
+        this.root = root;
+        this.logs = logs;
+        this.sandboxPatients = sandboxPatients;
+    }
+
+    /** Starts everything and returns once every process answers UP. */
+    public static LocalStack start(PortPlan ports, Path logs, int sandboxPatients) {
+        Path root = InfrastructureSettings.projectRoot().orElseThrow(() -> new IllegalStateException(
+                "run the launcher from the project checkout (it starts the jars built under each module's target/)"));
+        LocalStack stack = new LocalStack(ports, root, logs, sandboxPatients);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    public PortPlan ports() {
+        return ports;
+    }
+
+    public KeycloakServer keycloak() {
+        return keycloak;
+    }
+
+    public String gatewayUrl() {
+        return "https://localhost:" + ports.gatewayHttps();
+    }
+
+    public Path logs() {
+        return logs;
+    }
+
+    private void startAll() {
+        long begin = System.nanoTime();
+        checkPortsFree();
+        postgres = PostgresServer.shared();
+        DATABASES.forEach(postgres::createDatabaseIfMissing);
+        redis = RedisServer.shared();
+        List<String> classpath = List.of("-cp", System.getProperty("java.class.path"));
+
+        ChildProcess kafka = javaProcess("kafka", Stream.concat(Stream.of("-Xmx512m"), Stream.concat(classpath.stream(),
+                Stream.of("health.portal.infra.kafka.KafkaBroker", String.valueOf(ports.kafka())))).toList());
+        ChildProcess smtp = javaProcess("smtp", Stream.concat(Stream.of("-Xmx96m"), Stream.concat(classpath.stream(),
+                Stream.of("health.portal.infra.smtp.SmtpServer", String.valueOf(ports.smtp())))).toList());
+        CompletableFuture<KeycloakServer> keycloakStart = CompletableFuture.supplyAsync(
+                () -> KeycloakServer.start(ports.keycloak(), ports.keycloakManagement(), logs));
+
+        List<ServicePlan> services = services();
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        ready.add(CompletableFuture.runAsync(() -> kafka.awaitReady(Duration.ofMinutes(2),
+                () -> FreePorts.isListening("127.0.0.1", ports.kafka()))));
+        ready.add(CompletableFuture.runAsync(() -> smtp.awaitReady(Duration.ofMinutes(1),
+                () -> FreePorts.isListening("127.0.0.1", ports.smtp()))));
+        for (ServicePlan service : services) {
+            ChildProcess process = javaProcess(service.name(), Stream.concat(
+                    Stream.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+                            runnableJar(service.module()).toString()),
+                    service.arguments().stream()).toList());
+            ready.add(CompletableFuture.runAsync(() -> process.awaitReady(Duration.ofMinutes(4),
+                    () -> isUp(service.healthUrl()))));
+        }
+        keycloak = keycloakStart.join();
+        started.add(keycloak);
+        try {
+            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the stack did not come up: " + e.getCause().getMessage(), e);
+        }
+        log.info("Portal up in {} s", Duration.ofNanos(System.nanoTime() - begin).toSeconds());
+    }
+
+    private List<ServicePlan> services() {
+        String issuer = "http://localhost:" + ports.keycloak() + "/realms/" + KeycloakServer.REALM;
+        String kafka = "localhost:" + ports.kafka();
+        List<String> common = List.of("--portal.issuer-uri=" + issuer,
+                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer,
+                "--spring.kafka.bootstrap-servers=" + kafka);
+        List<ServicePlan> plans = new ArrayList<>();
+        plans.add(new ServicePlan("emr-sandbox", "emr-sandbox", "http://localhost:" + ports.emrSandbox()
+                + "/actuator/health", List.of("--server.port=" + ports.emrSandbox(),
+                "--sandbox.port=" + ports.emrSandbox(), "--sandbox.patients=" + sandboxPatients)));
+        plans.add(new ServicePlan("records-service", "records-service", "http://localhost:" + ports.recordsManagement()
+                + "/actuator/health", concat(common, List.of("--server.port=" + ports.recordsManagement(),
+                "--spring.grpc.server.port=" + ports.recordsGrpc(),
+                "--emr.fhir.base-url=http://localhost:" + ports.emrSandbox() + "/fhir"))));
+        for (String db : DATABASES) {
+            int port = switch (db) {
+                case "identity" -> ports.identity();
+                case "messaging" -> ports.messaging();
+                default -> ports.billing();
+            };
+            plans.add(new ServicePlan(db + "-service", db + "-service", "http://localhost:" + port + "/actuator/health",
+                    concat(common, List.of("--server.port=" + port,
+                            "--spring.datasource.url=" + postgres.jdbcUrl(db),
+                            "--spring.datasource.username=" + postgres.username(),
+                            "--spring.datasource.password=" + postgres.password(),
+                            "--keycloak.server-url=http://localhost:" + ports.keycloak(),
+                            "--records.grpc.address=localhost:" + ports.recordsGrpc(),
+                            "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + ports.smtp()))));
+        }
+        plans.add(new ServicePlan("gateway", "gateway", "https://localhost:" + ports.gatewayHttps() + "/actuator/health",
+                concat(common, List.of("--server.port=" + ports.gatewayHttps(),
+                        "--gateway.http-redirect-port=" + ports.gatewayHttp(),
+                        "--management.server.port=" + ports.gatewayManagement(),
+                        "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
+                        "--portal.routes.identity-uri=http://localhost:" + ports.identity(),
+                        "--portal.routes.messaging-uri=http://localhost:" + ports.messaging(),
+                        "--portal.routes.billing-uri=http://localhost:" + ports.billing(),
+                        "--records.grpc.address=localhost:" + ports.recordsGrpc()))));
+        return plans;
+    }
+
+    private ChildProcess javaProcess(String name, List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(arguments);
+        ChildProcess process = ChildProcess.start(name, command, Map.of(), root, logs.resolve(name + ".log"));
+        started.add(process);
+        return process;
+    }
+
+    private Path runnableJar(String module) {
+        Path target = root.resolve(module).resolve("target");
+        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+            return files.filter(p -> p.getFileName().toString().startsWith(module + "-")
+                            && p.getFileName().toString().endsWith("-exec.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no runnable jar in " + target
+                            + ": build first (./mvnw -Plocal package does)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void checkPortsFree() {
+        for (int port : List.of(ports.gatewayHttps(), ports.gatewayHttp(), ports.identity(), ports.messaging(),
+                ports.billing(), ports.recordsGrpc(), ports.recordsManagement(), ports.emrSandbox(), ports.keycloak(),
+                ports.kafka(), ports.smtp())) {
+            if (FreePorts.isListening("127.0.0.1", port)) {
+                throw new IllegalStateException("port " + port + " is already in use: is another portal running?");
+            }
+        }
+    }
+
+    static boolean isUp(String url) {
+        try {
+            HttpResponse<String> response = insecureLocalClient().send(
+                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"UP\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Trusts the gateway's self-signed local certificate; only ever used against localhost. */
+    static HttpClient insecureLocalClient() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(3)).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    /** Stops every process, last started first. */
+    @Override
+    public void close() {
+        List<AutoCloseable> toStop = new ArrayList<>(started);
+        Collections.reverse(toStop);
+        toStop.parallelStream().forEach(process -> {
+            try {
+                process.close();
+            } catch (Exception e) {
+                log.warn("stopping {}: {}", process, e.getMessage());
+            }
+        });
+    }
+}
