@@ -1,0 +1,77 @@
+package health.portal.identity.accesslog;
+
+import health.portal.identity.security.CurrentUser;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Instant;
+import java.util.List;
+
+@RestController
+@Validated
+@Tag(name = "Access log")
+public class AccessLogController {
+
+    private static final Logger log = LoggerFactory.getLogger(AccessLogController.class);
+
+    private final AccessLog accessLog;
+    private final KeycloakEventImporter importer;
+
+    public AccessLogController(AccessLog accessLog, KeycloakEventImporter importer) {
+        this.accessLog = accessLog;
+        this.importer = importer;
+    }
+
+    public record AccessLogPage(String patientId, List<AccessLog.LogEntry> entries, int page, int size) {
+    }
+
+    @GetMapping("/api/me/access-log")
+    @Operation(summary = "My access log: sign-ins, sign-outs, failed attempts, password changes, record accesses")
+    public AccessLogPage mine(@AuthenticationPrincipal Jwt jwt,
+                              @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                              @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+                              @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+                              @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+        return read(CurrentUser.of(jwt).requirePatientId(), from, to, page, size);
+    }
+
+    @GetMapping("/internal/staff/access-log")
+    @Operation(summary = "A patient's access log (staff)")
+    public AccessLogPage ofPatient(@RequestParam @Size(max = 64) @Pattern(regexp = "^[A-Za-z0-9\\-.]{1,64}$") String patientId,
+                                   @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                                   @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+                                   @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+                                   @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+        return read(patientId, from, to, page, size);
+    }
+
+    @GetMapping("/internal/staff/access-log/verification")
+    @Operation(summary = "Recompute the access log's hash chain and report the first entry that was tampered with")
+    public AccessLog.Verification verify() {
+        return accessLog.verify();
+    }
+
+    private AccessLogPage read(String patientId, Instant from, Instant to, int page, int size) {
+        try {
+            importer.sync(); // show the latest sign-ins, not those of the last scheduled copy
+        } catch (RuntimeException e) {
+            log.warn("Keycloak events not refreshed before an access-log read: {}", e.toString());
+        }
+        Instant start = from == null ? Instant.EPOCH : from;
+        Instant end = to == null ? Instant.now().plusSeconds(60) : to;
+        return new AccessLogPage(patientId, accessLog.find(patientId, start, end, size, page * size), page, size);
+    }
+}
