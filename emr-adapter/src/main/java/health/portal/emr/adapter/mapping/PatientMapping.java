@@ -1,0 +1,49 @@
+package health.portal.emr.adapter.mapping;
+
+import health.portal.proto.records.v1.PatientProfile;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
+
+/** US Core Patient -> PatientProfile (no clinical content). */
+public final class PatientMapping {
+
+    private PatientMapping() {
+    }
+
+    public static PatientProfile profile(Patient patient) {
+        HumanName name = preferredName(patient);
+        PatientProfile.Builder b = PatientProfile.newBuilder().setPatientId(Fhir.id(patient));
+        if (name != null) {
+            b.setGivenName(name.getGiven().stream().map(StringType::getValue)
+                    .filter(v -> v != null && !v.isBlank()).collect(Collectors.joining(" ")));
+            b.setFamilyName(Fhir.nz(name.getFamily()));
+            if (!name.hasGiven() && !name.hasFamily() && name.hasText()) {
+                b.setFamilyName(name.getText());
+            }
+        }
+        if (patient.hasBirthDateElement()) {
+            b.setBirthDate(Fhir.date(patient.getBirthDateElement()));
+        }
+        if (patient.hasGender()) {
+            b.setSex(patient.getGender().toCode());
+        }
+        return b.build();
+    }
+
+    /** US Core: the official name when there is one, else the usual one, else the first. */
+    private static HumanName preferredName(Patient patient) {
+        if (!patient.hasName()) {
+            return null;
+        }
+        for (HumanName.NameUse use : new HumanName.NameUse[] {HumanName.NameUse.OFFICIAL, HumanName.NameUse.USUAL}) {
+            for (HumanName n : patient.getName()) {
+                if (n.getUse() == use && (!n.hasPeriod() || n.getPeriod().getEnd() == null)) {
+                    return n;
+                }
+            }
+        }
+        return patient.getNameFirstRep();
+    }
+}

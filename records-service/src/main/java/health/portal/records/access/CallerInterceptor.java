@@ -1,0 +1,92 @@
+package health.portal.records.access;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.grpc.server.GlobalServerInterceptor;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Verifies the bearer token of every call (signature via the issuer's JWKS, issuer, expiry) and puts the caller into
+ * the gRPC context. It rejects nothing itself: the service decides, because a refusal must also be audited with the
+ * patient the request named, which only the request message carries.
+ */
+@Component
+@GlobalServerInterceptor
+public class CallerInterceptor implements ServerInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(CallerInterceptor.class);
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> CORRELATION_ID = Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final JwtDecoder jwtDecoder;
+
+    public CallerInterceptor(JwtDecoder jwtDecoder) {
+        this.jwtDecoder = jwtDecoder;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        RequestContext ctx = new RequestContext(caller(headers.get(AUTHORIZATION)), clientIp(call, headers),
+                clip(headers.get(USER_AGENT), 200), correlationId(headers.get(CORRELATION_ID)));
+        return Contexts.interceptCall(Context.current().withValue(RequestContext.KEY, ctx), call, headers, next);
+    }
+
+    private Caller caller(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Caller.anonymous();
+        }
+        try {
+            Jwt jwt = jwtDecoder.decode(authorization.substring(7).trim());
+            return Caller.of(jwt.getSubject(), realmRoles(jwt), jwt.getClaimAsString("patient_id"));
+        } catch (JwtException | IllegalArgumentException e) {
+            log.info("Rejected a bearer token: {}", e.getClass().getSimpleName());
+            return Caller.anonymous();
+        }
+    }
+
+    /** Keycloak puts realm roles under realm_access.roles. */
+    static Set<String> realmRoles(Jwt jwt) {
+        Set<String> roles = new HashSet<>();
+        Object realmAccess = jwt.getClaims().get("realm_access");
+        if (realmAccess instanceof Map<?, ?> map && map.get("roles") instanceof Collection<?> list) {
+            list.forEach(r -> roles.add(String.valueOf(r)));
+        }
+        return roles;
+    }
+
+    private static String clientIp(ServerCall<?, ?> call, Metadata headers) {
+        String forwarded = headers.get(FORWARDED_FOR); // set by the gateway: the end user's address
+        if (forwarded != null && !forwarded.isBlank()) {
+            return clip(forwarded.split(",")[0].trim(), 64);
+        }
+        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : "";
+    }
+
+    private static String correlationId(String given) {
+        return given != null && given.matches("[A-Za-z0-9._\\-]{1,100}") ? given : UUID.randomUUID().toString();
+    }
+
+    private static String clip(String s, int max) {
+        return s == null ? "" : s.length() > max ? s.substring(0, max) : s;
+    }
+}

@@ -1,0 +1,156 @@
+package health.portal.records.api;
+
+import com.google.protobuf.ByteString;
+import health.portal.emr.adapter.EmrClient;
+import health.portal.emr.adapter.Page;
+import health.portal.proto.records.v1.AppointmentPage;
+import health.portal.proto.records.v1.DocumentContent;
+import health.portal.proto.records.v1.DocumentPage;
+import health.portal.proto.records.v1.DocumentRequest;
+import health.portal.proto.records.v1.ExportChunk;
+import health.portal.proto.records.v1.FileCommunicationRequest;
+import health.portal.proto.records.v1.FiledCommunication;
+import health.portal.proto.records.v1.HealthSummary;
+import health.portal.proto.records.v1.LabReportPage;
+import health.portal.proto.records.v1.PagedPatientRequest;
+import health.portal.proto.records.v1.PatientProfile;
+import health.portal.proto.records.v1.PatientRequest;
+import health.portal.proto.records.v1.RecordsServiceGrpc;
+import health.portal.proto.records.v1.VerifyPatientRequest;
+import health.portal.proto.records.v1.VerifyPatientResponse;
+import health.portal.proto.records.v1.VisitPage;
+import health.portal.records.access.AccessRule;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import org.springframework.stereotype.Service;
+
+/** records.proto over the EMR. Each rpc states its access rule and the FHIR resource it touches (for the audit). */
+@Service
+public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBase {
+
+    static final int EXPORT_CHUNK_BYTES = 64 * 1024;
+
+    private final EmrClient emr;
+    private final GuardedCall guarded;
+
+    public RecordsGrpcService(EmrClient emr, GuardedCall guarded) {
+        this.emr = emr;
+        this.guarded = guarded;
+    }
+
+    @Override
+    public void getPatientProfile(PatientRequest request, StreamObserver<PatientProfile> response) {
+        unary(response, "GetPatientProfile", "Patient", request.getPatientId(), AccessRule.READ,
+                () -> emr.patientProfile(request.getPatientId())
+                        .orElseThrow(() -> Status.NOT_FOUND.withDescription("No such patient").asRuntimeException()));
+    }
+
+    @Override
+    public void getHealthSummary(PatientRequest request, StreamObserver<HealthSummary> response) {
+        unary(response, "GetHealthSummary", "Patient,AllergyIntolerance,Condition,MedicationRequest,Immunization,Observation",
+                request.getPatientId(), AccessRule.READ, () -> emr.healthSummary(request.getPatientId()));
+    }
+
+    @Override
+    public void listLabResults(PagedPatientRequest request, StreamObserver<LabReportPage> response) {
+        unary(response, "ListLabResults", "DiagnosticReport,Observation", request.getPatientId(), AccessRule.READ, () -> {
+            Page<health.portal.proto.records.v1.LabReport> page =
+                    emr.labReports(request.getPatientId(), request.getPageSize(), request.getPageToken());
+            return LabReportPage.newBuilder().addAllReports(page.items()).setNextPageToken(page.nextPageToken()).build();
+        });
+    }
+
+    @Override
+    public void listVisits(PagedPatientRequest request, StreamObserver<VisitPage> response) {
+        unary(response, "ListVisits", "Encounter", request.getPatientId(), AccessRule.READ, () -> {
+            var page = emr.visits(request.getPatientId(), request.getPageSize(), request.getPageToken());
+            return VisitPage.newBuilder().addAllVisits(page.items()).setNextPageToken(page.nextPageToken()).build();
+        });
+    }
+
+    @Override
+    public void listAppointments(PagedPatientRequest request, StreamObserver<AppointmentPage> response) {
+        unary(response, "ListAppointments", "Appointment", request.getPatientId(), AccessRule.READ, () -> {
+            var page = emr.appointments(request.getPatientId(), request.getPageSize(), request.getPageToken());
+            return AppointmentPage.newBuilder().addAllAppointments(page.items()).setNextPageToken(page.nextPageToken()).build();
+        });
+    }
+
+    @Override
+    public void listDocuments(PagedPatientRequest request, StreamObserver<DocumentPage> response) {
+        unary(response, "ListDocuments", "DocumentReference", request.getPatientId(), AccessRule.READ, () -> {
+            var page = emr.documents(request.getPatientId(), request.getPageSize(), request.getPageToken());
+            return DocumentPage.newBuilder().addAllDocuments(page.items()).setNextPageToken(page.nextPageToken()).build();
+        });
+    }
+
+    @Override
+    public void getDocument(DocumentRequest request, StreamObserver<DocumentContent> response) {
+        unary(response, "GetDocument", "DocumentReference", request.getPatientId(), AccessRule.READ,
+                () -> emr.document(request.getPatientId(), request.getDocumentId())
+                        .orElseThrow(() -> Status.NOT_FOUND.withDescription("No such document for this patient").asRuntimeException()));
+    }
+
+    @Override
+    public void exportRecord(PatientRequest request, StreamObserver<ExportChunk> response) {
+        byte[] json;
+        try {
+            json = guarded.run("ExportRecord", "Bundle", request.getPatientId(), AccessRule.EXPORT, () -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                emr.writeJson(emr.exportRecord(request.getPatientId()), out);
+                return out.toByteArray();
+            });
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        }
+        // the export was audited before the first byte leaves; the bytes exist only for the length of this call
+        ServerCallStreamObserver<ExportChunk> stream = (ServerCallStreamObserver<ExportChunk>) response;
+        for (int offset = 0; offset < json.length; offset += EXPORT_CHUNK_BYTES) {
+            if (stream.isCancelled()) {
+                return;
+            }
+            int length = Math.min(EXPORT_CHUNK_BYTES, json.length - offset);
+            response.onNext(ExportChunk.newBuilder().setData(ByteString.copyFrom(json, offset, length)).build());
+        }
+        response.onCompleted();
+    }
+
+    @Override
+    public void fileCommunication(FileCommunicationRequest request, StreamObserver<FiledCommunication> response) {
+        unary(response, "FileCommunication", "Communication", request.getPatientId(), AccessRule.SERVICE_ONLY,
+                () -> FiledCommunication.newBuilder().setCommunicationId(emr.fileCommunication(request)).build());
+    }
+
+    @Override
+    public void verifyPatient(VerifyPatientRequest request, StreamObserver<VerifyPatientResponse> response) {
+        unary(response, "VerifyPatient", "Patient", request.getPatientId(), AccessRule.SERVICE_ONLY, () -> {
+            try {
+                LocalDate.parse(request.getBirthDate());
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("birth_date must be an ISO-8601 date (yyyy-MM-dd)");
+            }
+            // unknown id and wrong birth date answer alike: the caller learns nothing about which ids exist
+            return VerifyPatientResponse.newBuilder().setMatch(emr.verifyPatient(request.getPatientId(), request.getBirthDate())).build();
+        });
+    }
+
+    private <T> void unary(StreamObserver<T> response, String rpc, String resource, String patientId, AccessRule rule,
+                           Callable<T> work) {
+        T result;
+        try {
+            result = guarded.run(rpc, resource, patientId, rule, work);
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+}

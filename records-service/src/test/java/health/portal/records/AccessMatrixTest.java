@@ -1,0 +1,140 @@
+package health.portal.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import health.portal.proto.events.v1.ActorType;
+import health.portal.proto.events.v1.Outcome;
+import health.portal.proto.records.v1.DocumentRequest;
+import health.portal.proto.records.v1.FileCommunicationRequest;
+import health.portal.proto.records.v1.PagedPatientRequest;
+import health.portal.proto.records.v1.PatientRequest;
+import health.portal.proto.records.v1.RecordsServiceGrpc.RecordsServiceBlockingStub;
+import health.portal.proto.records.v1.VerifyPatientRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Who may call what, over every rpc: the patient for their own record, never another's; staff for anyone's record;
+ * services only where they need to; no or bad token never. Each call, allowed or refused, leaves exactly one audit
+ * record with the caller, the patient, the action and the outcome.
+ */
+class AccessMatrixTest extends GrpcTestBase {
+
+    static final String OWN = "demo-alex";
+    static final String OTHER = "demo-sam";
+
+    enum Who {
+        PATIENT_OWN(() -> tokens.patient(OWN), ActorType.PATIENT),
+        PATIENT_OTHER(() -> tokens.patient(OTHER), ActorType.PATIENT), // Sam's token naming Alex's record
+        STAFF(tokens::staff, ActorType.STAFF),
+        SERVICE(tokens::service, ActorType.SERVICE),
+        NO_ROLES(tokens::noRoles, ActorType.ACTOR_TYPE_UNSPECIFIED),
+        NO_TOKEN(() -> null, ActorType.ANONYMOUS),
+        EXPIRED(() -> tokens.expired(OWN), ActorType.ANONYMOUS),
+        FORGED(() -> tokens.forged(OWN), ActorType.ANONYMOUS),
+        OTHER_ISSUER(() -> tokens.otherIssuer(OWN), ActorType.ANONYMOUS);
+
+        final Supplier<String> token;
+        final ActorType actorType;
+
+        Who(Supplier<String> token, ActorType actorType) {
+            this.token = token;
+            this.actorType = actorType;
+        }
+    }
+
+    /** An rpc called for Alex's record, and its expected answer per caller. */
+    record Rpc(String name, BiConsumer<RecordsServiceBlockingStub, String> call, Status.Code patientOwn,
+               Status.Code staff, Status.Code service) {
+    }
+
+    static final List<Rpc> RPCS = List.of(
+            new Rpc("GetPatientProfile", (s, p) -> s.getPatientProfile(PatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
+            new Rpc("GetHealthSummary", (s, p) -> s.getHealthSummary(PatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
+            new Rpc("ListLabResults", (s, p) -> s.listLabResults(PagedPatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
+            new Rpc("ListVisits", (s, p) -> s.listVisits(PagedPatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
+            new Rpc("ListAppointments", (s, p) -> s.listAppointments(PagedPatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
+            new Rpc("ListDocuments", (s, p) -> s.listDocuments(PagedPatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
+            new Rpc("GetDocument", (s, p) -> s.getDocument(DocumentRequest.newBuilder().setPatientId(p)
+                    .setDocumentId("alex-doc-visit-summary").build()), Status.Code.OK, Status.Code.OK, Status.Code.OK),
+            new Rpc("ExportRecord", (s, p) -> s.exportRecord(PatientRequest.newBuilder().setPatientId(p).build())
+                    .forEachRemaining(chunk -> { }), Status.Code.OK, Status.Code.OK, Status.Code.PERMISSION_DENIED),
+            new Rpc("FileCommunication", (s, p) -> s.fileCommunication(FileCommunicationRequest.newBuilder().setPatientId(p)
+                    .setIdempotencyKey("matrix-" + UUID.randomUUID()).setSenderReference("Patient/" + p)
+                    .setRecipientReference("Practitioner/pcp-morgan").setText("Matrix test message").build()),
+                    Status.Code.PERMISSION_DENIED, Status.Code.PERMISSION_DENIED, Status.Code.OK),
+            new Rpc("VerifyPatient", (s, p) -> s.verifyPatient(VerifyPatientRequest.newBuilder().setPatientId(p)
+                    .setBirthDate("1984-03-15").build()),
+                    Status.Code.PERMISSION_DENIED, Status.Code.PERMISSION_DENIED, Status.Code.OK));
+
+    static Stream<Arguments> matrix() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Rpc rpc : RPCS) {
+            for (Who who : Who.values()) {
+                Status.Code expected = switch (who) {
+                    case PATIENT_OWN -> rpc.patientOwn();
+                    case PATIENT_OTHER, NO_ROLES -> Status.Code.PERMISSION_DENIED;
+                    case STAFF -> rpc.staff();
+                    case SERVICE -> rpc.service();
+                    case NO_TOKEN, EXPIRED, FORGED, OTHER_ISSUER -> Status.Code.UNAUTHENTICATED;
+                };
+                cases.add(Arguments.of(rpc.name(), who, expected));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} as {1} -> {2}")
+    @MethodSource("matrix")
+    void everyRpcForEveryKindOfCaller(String rpcName, Who who, Status.Code expected) {
+        Rpc rpc = RPCS.stream().filter(r -> r.name().equals(rpcName)).findFirst().orElseThrow();
+        String correlationId = newCorrelationId();
+        RecordsServiceBlockingStub stub = stub(who.token.get(), correlationId);
+
+        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
+                () -> rpc.call().accept(stub, OWN));
+        Status.Code actual = failure == null ? Status.Code.OK : failure.getStatus().getCode();
+        assertThat(actual).as(rpcName + " as " + who + ": " + (failure == null ? "" : failure.getStatus())).isEqualTo(expected);
+
+        AuditLog.Entry entry = audit().awaitOne(correlationId);
+        assertThat(entry.key()).isEqualTo(OWN);
+        assertThat(entry.envelope().getSubjectPatientId()).isEqualTo(OWN);
+        assertThat(entry.envelope().getProducer()).isEqualTo("records-service");
+        assertThat(entry.envelope().getType()).isEqualTo("portal.events.v1.AuditEvent");
+        assertThat(entry.event().getAction()).isEqualTo("records." + rpcName);
+        assertThat(entry.event().getPatientId()).isEqualTo(OWN);
+        assertThat(entry.event().getActorType()).isEqualTo(who.actorType);
+        assertThat(entry.event().getOutcome()).isEqualTo(switch (expected) {
+            case OK -> Outcome.SUCCESS;
+            case PERMISSION_DENIED, UNAUTHENTICATED -> Outcome.DENIED;
+            default -> Outcome.FAILED;
+        });
+        assertThat(entry.event().getDetail()).isEqualTo(expected == Status.Code.OK ? "OK" : expected.name());
+        switch (who) {
+            case PATIENT_OWN -> assertThat(entry.event().getActorId()).isEqualTo("user-demo-alex");
+            case PATIENT_OTHER -> assertThat(entry.event().getActorId()).isEqualTo("user-demo-sam");
+            case STAFF -> assertThat(entry.event().getActorId()).isEqualTo("staff-user-1");
+            case SERVICE -> assertThat(entry.event().getActorId()).isEqualTo("service-account-records-client");
+            default -> { }
+        }
+        assertThat(entry.event().getClientIp()).isEqualTo("127.0.0.1");
+        // no clinical content in the audit record, whatever the call returned
+        assertThat(entry.envelope().toString()).doesNotContain("Rivera", "Lisinopril", "Cholesterol", "Penicillin");
+    }
+}
