@@ -89,7 +89,8 @@ public final class LocalStack implements AutoCloseable {
         long begin = System.nanoTime();
         checkPortsFree();
         postgres = PostgresServer.shared();
-        DATABASES.forEach(postgres::createDatabaseIfMissing);
+        // Keycloak and Kafka start empty on every run, so the services' databases do too
+        DATABASES.forEach(postgres::recreateDatabase);
         redis = RedisServer.shared();
         List<String> classpath = List.of("-cp", System.getProperty("java.class.path"));
 
@@ -129,15 +130,18 @@ public final class LocalStack implements AutoCloseable {
         String kafka = "localhost:" + ports.kafka();
         List<String> common = List.of("--portal.issuer-uri=" + issuer,
                 "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer,
+                "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuer + "/protocol/openid-connect/certs",
                 "--spring.kafka.bootstrap-servers=" + kafka);
         List<ServicePlan> plans = new ArrayList<>();
         plans.add(new ServicePlan("emr-sandbox", "emr-sandbox", "http://localhost:" + ports.emrSandbox()
-                + "/actuator/health", List.of("--server.port=" + ports.emrSandbox(),
-                "--sandbox.port=" + ports.emrSandbox(), "--sandbox.patients=" + sandboxPatients)));
+                + "/actuator/health", List.of("--sandbox.port=" + ports.emrSandbox(), "--sandbox.patients=" + sandboxPatients)));
         plans.add(new ServicePlan("records-service", "records-service", "http://localhost:" + ports.recordsManagement()
                 + "/actuator/health", concat(common, List.of("--server.port=" + ports.recordsManagement(),
                 "--spring.grpc.server.port=" + ports.recordsGrpc(),
-                "--emr.fhir.base-url=http://localhost:" + ports.emrSandbox() + "/fhir"))));
+                // loopback only in local runs; TLS of the inner zone is proven by records-service's own tests
+                "--spring.grpc.server.ssl.enabled=false",
+                "--spring.grpc.server.address=127.0.0.1",
+                "--records.emr.base-url=http://localhost:" + ports.emrSandbox() + "/fhir"))));
         for (String db : DATABASES) {
             int port = switch (db) {
                 case "identity" -> ports.identity();
@@ -149,8 +153,8 @@ public final class LocalStack implements AutoCloseable {
                             "--spring.datasource.url=" + postgres.jdbcUrl(db),
                             "--spring.datasource.username=" + postgres.username(),
                             "--spring.datasource.password=" + postgres.password(),
-                            "--keycloak.server-url=http://localhost:" + ports.keycloak(),
-                            "--records.grpc.address=localhost:" + ports.recordsGrpc(),
+                            "--portal.keycloak.base-url=http://localhost:" + ports.keycloak(),
+                            "--spring.grpc.client.channels.records.address=static://localhost:" + ports.recordsGrpc(),
                             "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + ports.smtp()))));
         }
         plans.add(new ServicePlan("gateway", "gateway", "https://localhost:" + ports.gatewayHttps() + "/actuator/health",
