@@ -123,6 +123,15 @@ public final class PostgresServer {
         return true;
     }
 
+    /** Drops the database if it exists and creates it empty: local runs start from a clean state. */
+    public void recreateDatabase(String name) {
+        if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("database name must be lower-case letters, digits, _: " + name);
+        }
+        execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        execute("CREATE DATABASE " + name);
+    }
+
     void dropDatabase(String name) {
         if (created.remove(name)) {
             execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
