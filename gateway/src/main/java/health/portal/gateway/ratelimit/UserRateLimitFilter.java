@@ -1,0 +1,36 @@
+package health.portal.gateway.ratelimit;
+
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import health.portal.gateway.security.Caller;
+import reactor.core.publisher.Mono;
+
+/** Limits per signed-in user (token subject), whichever device or address the requests come from. */
+@Component
+class UserRateLimitFilter implements WebFilter, Ordered {
+
+    private final RateLimits limits;
+
+    UserRateLimitFilter(RateLimits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        Caller caller = Caller.of(exchange);
+        if (!limits.enabled() || caller == null || caller.subject() == null) {
+            return chain.filter(exchange);
+        }
+        return RateLimits.continueIf(limits.check(exchange, "user", caller.subject(), limits.properties().perUser()),
+                exchange, chain);
+    }
+
+    @Override
+    public int getOrder() {
+        return -70; // after the caller is known and terminated users are refused
+    }
+}

@@ -1,0 +1,26 @@
+package health.portal.gateway.records;
+
+import java.util.concurrent.Executor;
+
+import io.grpc.CallCredentials;
+import io.grpc.Metadata;
+
+/** Relays the end user's access token to records-service as {@code authorization: Bearer ...}. */
+final class BearerCallCredentials extends CallCredentials {
+
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    private final String token;
+
+    BearerCallCredentials(String token) {
+        this.token = token;
+    }
+
+    @Override
+    public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+        Metadata metadata = new Metadata();
+        metadata.put(AUTHORIZATION, "Bearer " + token);
+        applier.apply(metadata);
+    }
+}

@@ -1,0 +1,201 @@
+package health.portal.gateway.security;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.client.web.DefaultReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.oidc.web.server.logout.OidcClientInitiatedServerLogoutSuccessHandler;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationSuccessHandler;
+import org.springframework.security.web.server.authentication.logout.HeaderWriterServerLogoutHandler;
+import org.springframework.security.web.server.authentication.logout.WebSessionServerLogoutHandler;
+import org.springframework.security.web.server.header.ClearSiteDataServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.ClearSiteDataServerHttpHeadersWriter.Directive;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
+
+import health.portal.gateway.audit.SecurityEvents;
+import health.portal.gateway.web.Problems;
+import reactor.core.publisher.Mono;
+
+/**
+ * Who may call what. Two kinds of callers share one chain:
+ * <ul>
+ * <li>mobile apps send {@code Authorization: Bearer}; the token is checked locally against Keycloak's keys, issuer
+ * and audience;</li>
+ * <li>browsers sign in through the gateway (backend-for-frontend, authorization code + PKCE); their tokens stay in
+ * the server-side session (Redis), the browser only holds an HttpOnly {@code __Host-} session cookie.</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration {
+
+    static final String REGISTRATION_ID = "keycloak";
+
+    private static final Set<HttpMethod> SAFE_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE);
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ManagementPort managementPort,
+                                                  ReactiveJwtDecoder jwtDecoder,
+                                                  ReactiveClientRegistrationRepository registrations,
+                                                  ServerOAuth2AuthorizedClientRepository authorizedClients,
+                                                  SecurityProperties properties, SecurityEvents securityEvents) {
+        ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(securityEvents);
+        ServerAccessDeniedHandler forbidden = (exchange, denied) -> Problems.write(exchange, HttpStatus.FORBIDDEN,
+                "Forbidden", denied instanceof org.springframework.security.web.server.csrf.CsrfException
+                        ? "Missing or wrong CSRF token (get it from GET /auth/session)." : "You may not do this.", null);
+
+        DefaultServerOAuth2AuthorizationRequestResolver authorizationRequests =
+                new DefaultServerOAuth2AuthorizationRequestResolver(registrations);
+        // PKCE even though portal-web is a confidential client (OAuth 2.1, and required by the realm).
+        authorizationRequests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+
+        OidcClientInitiatedServerLogoutSuccessHandler keycloakLogout =
+                new OidcClientInitiatedServerLogoutSuccessHandler(registrations);
+        keycloakLogout.setPostLogoutRedirectUri("{baseUrl}" + properties.afterLogoutPath());
+
+        RedirectServerAuthenticationSuccessHandler afterLogin =
+                new RedirectServerAuthenticationSuccessHandler(properties.afterLoginPath());
+
+        http
+            .authorizeExchange(authorize -> authorize
+                // internal port: reachable only from the cluster network (management.server.address)
+                .matchers(exchange -> managementPort.matches(exchange) ? MatchResult.match() : MatchResult.notMatch())
+                    .permitAll()
+                .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                // never routed from the public side: let them fall through to 404
+                .pathMatchers("/internal/**", "/actuator/**").permitAll()
+                .pathMatchers("/api/terms/**", "/api/enrollment/**").permitAll()
+                .pathMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
+                .pathMatchers("/oauth2/**", "/login/**", "/logout", "/auth/session").permitAll()
+                .pathMatchers("/api/**").authenticated()
+                .anyExchange().permitAll())
+            .oauth2ResourceServer(resourceServer -> resourceServer
+                .jwt(jwt -> jwt.jwtDecoder(jwtDecoder))
+                .authenticationEntryPoint(entryPoint))
+            .oauth2Login(login -> login
+                .authorizationRequestResolver(authorizationRequests)
+                .authorizedClientRepository(authorizedClients)
+                .authenticationSuccessHandler(afterLogin)
+                .authenticationFailureHandler((webFilterExchange, ex) -> Problems.write(webFilterExchange.getExchange(),
+                        HttpStatus.UNAUTHORIZED, "Sign-in failed", "The sign-in could not be completed.", null)))
+            .logout(logout -> logout
+                .logoutUrl("/logout")
+                .logoutHandler(new HeaderWriterServerLogoutHandler(new ClearSiteDataServerHttpHeadersWriter(
+                        Directive.CACHE, Directive.COOKIES, Directive.STORAGE)))
+                // The session (security context and tokens with it) is invalidated last: the CSRF logout handler
+                // Spring adds still writes to it. Then the browser goes to Keycloak to end the SSO session too.
+                .logoutSuccessHandler((exchange, authentication) -> new WebSessionServerLogoutHandler()
+                        .logout(exchange, authentication)
+                        .then(keycloakLogout.onLogoutSuccess(exchange, authentication))))
+            // Only cookie-authenticated, state-changing requests can be forged cross-site; bearer calls cannot.
+            .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::needsCsrfProtection)
+                .accessDeniedHandler(forbidden))
+            .exceptionHandling(exceptions -> exceptions
+                .authenticationEntryPoint(entryPoint)
+                .accessDeniedHandler(forbidden))
+            .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+            .headers(ServerHttpSecurity.HeaderSpec::disable) // SecurityHeadersFilter writes them on every response
+            .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+            .formLogin(ServerHttpSecurity.FormLoginSpec::disable);
+        return http.build();
+    }
+
+    private static Mono<MatchResult> needsCsrfProtection(org.springframework.web.server.ServerWebExchange exchange) {
+        var request = exchange.getRequest();
+        boolean unsafe = !SAFE_METHODS.contains(request.getMethod());
+        boolean bearer = request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
+        boolean sessionCookie = request.getCookies().containsKey(SessionConfiguration.COOKIE_NAME);
+        return unsafe && !bearer && sessionCookie ? MatchResult.match() : MatchResult.notMatch();
+    }
+
+    /** Access tokens are verified locally: Keycloak's signature (JWKS), expiry, issuer and the API audience. */
+    @Bean
+    ReactiveJwtDecoder jwtDecoder(SecurityProperties properties) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
+                .withJwkSetUri(properties.openIdConnectEndpoint("certs"))
+                .build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(
+                JwtValidators.createDefaultWithIssuer(properties.issuerUri()),
+                new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(properties.audience()))));
+        return decoder;
+    }
+
+    /**
+     * The browser client, built without OIDC discovery so that the gateway starts even while Keycloak does not.
+     */
+    @Bean
+    ReactiveClientRegistrationRepository clientRegistrations(SecurityProperties properties) {
+        ClientRegistration keycloak = ClientRegistration.withRegistrationId(REGISTRATION_ID)
+                .clientId(properties.webClientId())
+                .clientSecret(properties.webClientSecret())
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
+                .scope("openid")
+                .issuerUri(properties.issuerUri())
+                .authorizationUri(properties.openIdConnectEndpoint("auth"))
+                .tokenUri(properties.openIdConnectEndpoint("token"))
+                .jwkSetUri(properties.openIdConnectEndpoint("certs"))
+                .userInfoUri(properties.openIdConnectEndpoint("userinfo"))
+                .userNameAttributeName(IdTokenClaimNames.SUB)
+                .providerConfigurationMetadata(Map.of("end_session_endpoint",
+                        URI.create(properties.openIdConnectEndpoint("logout")).toString()))
+                .clientName("Keycloak")
+                .build();
+        return new InMemoryReactiveClientRegistrationRepository(keycloak);
+    }
+
+    /** Tokens live in the (Redis) web session, so any replica can serve the browser. */
+    @Bean
+    ServerOAuth2AuthorizedClientRepository authorizedClientRepository() {
+        return new WebSessionServerOAuth2AuthorizedClientRepository();
+    }
+
+    /** Used by TokenRelay and the records API: hands out the session's access token, refreshed when near expiry. */
+    @Bean
+    ReactiveOAuth2AuthorizedClientManager authorizedClientManager(ReactiveClientRegistrationRepository registrations,
+                                                                  ServerOAuth2AuthorizedClientRepository repository) {
+        ReactiveOAuth2AuthorizedClientProvider provider = ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
+                .authorizationCode()
+                .refreshToken(refresh -> refresh.clockSkew(Duration.ofSeconds(30)))
+                .build();
+        DefaultReactiveOAuth2AuthorizedClientManager manager =
+                new DefaultReactiveOAuth2AuthorizedClientManager(registrations, repository);
+        manager.setAuthorizedClientProvider(provider);
+        return manager;
+    }
+}

@@ -1,0 +1,71 @@
+package health.portal.gateway.termination;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import health.portal.gateway.audit.SecurityEvents;
+import health.portal.gateway.security.Caller;
+import health.portal.gateway.web.ClientAddress;
+import health.portal.gateway.web.Problems;
+import reactor.core.publisher.Mono;
+
+/**
+ * Refuses users whose access was ended, even with an unexpired token; their browser session is ended too.
+ * Fails closed: if the deny list cannot be read, signed-in requests get 503 rather than unchecked access.
+ */
+@Component
+class TerminatedUserFilter implements WebFilter, Ordered {
+
+    private final DenyList denyList;
+
+    private final SecurityEvents securityEvents;
+
+    TerminatedUserFilter(DenyList denyList, SecurityEvents securityEvents) {
+        this.denyList = denyList;
+        this.securityEvents = securityEvents;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        Caller caller = Caller.of(exchange);
+        if (caller == null || caller.subject() == null) {
+            return chain.filter(exchange);
+        }
+        return denyList.isDenied(caller.subject())
+                .map(java.util.Optional::of)
+                .onErrorResume(TerminatedUserFilter::isRedisFailure, ex -> Mono.just(java.util.Optional.empty()))
+                .flatMap(denied -> {
+                    if (denied.isEmpty()) {
+                        return Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
+                                "Please try again later.", java.time.Duration.ofSeconds(30));
+                    }
+                    if (!denied.get()) {
+                        return chain.filter(exchange);
+                    }
+                    securityEvents.publish(SecurityEvents.TERMINATED_USER, ClientAddress.of(exchange),
+                            caller.subject(), exchange.getRequest().getPath().value(), 1);
+                    Mono<Void> endSession = caller.browser()
+                            ? exchange.getSession().flatMap(session -> {
+                                session.getAttributes().clear();
+                                return session.invalidate();
+                            })
+                            : Mono.empty();
+                    return endSession.then(Problems.write(exchange, HttpStatus.FORBIDDEN, "Access ended",
+                            "Access to the portal has been ended for this account.", null));
+                });
+    }
+
+    private static boolean isRedisFailure(Throwable ex) {
+        return ex instanceof org.springframework.dao.DataAccessException
+                || ex instanceof io.lettuce.core.RedisException;
+    }
+
+    @Override
+    public int getOrder() {
+        return -80;
+    }
+}

@@ -1,0 +1,69 @@
+package health.portal.gateway.tls;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.util.StringUtils;
+
+/**
+ * The public port speaks HTTPS only. Protocols and ciphers come from {@code server.ssl.*}; when no key material is
+ * configured and self-signed mode is on (local runs), a fresh self-signed certificate is generated.
+ */
+@Configuration(proxyBeanMethods = false)
+class TlsConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(TlsConfiguration.class);
+
+    @Bean
+    GeneratedCertificate generatedCertificate() {
+        return new GeneratedCertificate();
+    }
+
+    @Bean
+    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> httpsOnly(TlsProperties properties,
+                                                                         GeneratedCertificate generated) {
+        return new HttpsOnlyCustomizer(properties, generated);
+    }
+
+    @Bean
+    HttpsRedirectServer httpsRedirectServer(TlsProperties properties) {
+        return new HttpsRedirectServer(properties);
+    }
+
+    private record HttpsOnlyCustomizer(TlsProperties properties, GeneratedCertificate generated)
+            implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
+
+        @Override
+        public void customize(NettyReactiveWebServerFactory factory) {
+            Ssl ssl = factory.getSsl() != null ? factory.getSsl() : new Ssl();
+            boolean hasKeyMaterial = StringUtils.hasText(ssl.getBundle()) || StringUtils.hasText(ssl.getKeyStore())
+                    || StringUtils.hasText(ssl.getCertificate());
+            if (!hasKeyMaterial) {
+                if (!properties.selfSigned()) {
+                    throw new IllegalStateException("No TLS key material configured (server.ssl.key-store or "
+                            + "server.ssl.bundle) and gateway.tls.self-signed is off: refusing to serve plain HTTP");
+                }
+                SelfSignedKeyStore keyStore = SelfSignedKeyStore.generate(properties.hostnames());
+                generated.set(keyStore.certificate());
+                ssl.setKeyStore("file:" + keyStore.path());
+                ssl.setKeyStoreType("PKCS12");
+                ssl.setKeyStorePassword(keyStore.password());
+                ssl.setKeyAlias(keyStore.alias());
+                log.warn("Serving HTTPS with a generated self-signed certificate for {} (local runs only)",
+                        properties.hostnames());
+            }
+            ssl.setEnabled(true);
+            factory.setSsl(ssl);
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE;
+        }
+    }
+}

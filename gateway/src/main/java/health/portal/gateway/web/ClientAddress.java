@@ -1,0 +1,23 @@
+package health.portal.gateway.web;
+
+import java.net.InetSocketAddress;
+
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The client's address. Behind a trusted proxy, set {@code server.forward-headers-strategy} so that the
+ * remote address already is the forwarded one; the gateway never trusts X-Forwarded-For on its own.
+ */
+public final class ClientAddress {
+
+    private ClientAddress() {
+    }
+
+    public static String of(ServerWebExchange exchange) {
+        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+        if (remote == null) {
+            return "unknown";
+        }
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+}

@@ -1,0 +1,169 @@
+package health.portal.gateway;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.google.protobuf.ByteString;
+
+import health.portal.proto.records.v1.Allergy;
+import health.portal.proto.records.v1.Document;
+import health.portal.proto.records.v1.DocumentContent;
+import health.portal.proto.records.v1.DocumentPage;
+import health.portal.proto.records.v1.DocumentRequest;
+import health.portal.proto.records.v1.ExportChunk;
+import health.portal.proto.records.v1.HealthSummary;
+import health.portal.proto.records.v1.LabReport;
+import health.portal.proto.records.v1.LabReportPage;
+import health.portal.proto.records.v1.PagedPatientRequest;
+import health.portal.proto.records.v1.PatientProfile;
+import health.portal.proto.records.v1.PatientRequest;
+import health.portal.proto.records.v1.RecordsServiceGrpc;
+import health.portal.proto.records.v1.Visit;
+import health.portal.proto.records.v1.VisitPage;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * records.proto implemented in the test, on a local port (plaintext): remembers the authorization metadata and the
+ * patient id of the last call, and answers per document id with the gRPC status the tests need.
+ * The real records-service is covered by the lead's end-to-end test.
+ */
+final class TestRecordsServer {
+
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    final AtomicReference<String> lastAuthorization = new AtomicReference<>();
+
+    static final Metadata.Key<String> TRACEPARENT = Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
+
+    final AtomicReference<String> lastTraceparent = new AtomicReference<>();
+
+    final AtomicReference<String> lastPatientId = new AtomicReference<>();
+
+    final AtomicReference<Long> lastDeadlineMillis = new AtomicReference<>();
+
+    private final Server server;
+
+    TestRecordsServer() {
+        ServerInterceptor capture = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                              ServerCallHandler<Q, R> next) {
+                lastAuthorization.set(headers.get(AUTHORIZATION));
+                lastTraceparent.set(headers.get(TRACEPARENT));
+                io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
+                lastDeadlineMillis.set(deadline == null ? null
+                        : deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS));
+                return Contexts.interceptCall(io.grpc.Context.current(), call, headers, next);
+            }
+        };
+        try {
+            server = NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+                    .addService(ServerInterceptors.intercept(new Records(), capture))
+                    .build()
+                    .start();
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    String address() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
+    private final class Records extends RecordsServiceGrpc.RecordsServiceImplBase {
+
+        @Override
+        public void getHealthSummary(PatientRequest request, StreamObserver<HealthSummary> response) {
+            lastPatientId.set(request.getPatientId());
+            response.onNext(HealthSummary.newBuilder()
+                    .setPatient(PatientProfile.newBuilder().setPatientId(request.getPatientId())
+                            .setGivenName("Ada").setFamilyName("Lovelace").setBirthDate("1985-12-10"))
+                    .addAllergies(Allergy.newBuilder().setId("a1").setSubstance("Peanut").setCriticality("high"))
+                    .build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void listLabResults(PagedPatientRequest request, StreamObserver<LabReportPage> response) {
+            lastPatientId.set(request.getPatientId());
+            response.onNext(LabReportPage.newBuilder()
+                    .addReports(LabReport.newBuilder().setId("r1").setName("Lipid panel"))
+                    .setNextPageToken(request.getPageSize() == 1 ? "page-2" : "")
+                    .build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void listVisits(PagedPatientRequest request, StreamObserver<VisitPage> response) {
+            lastPatientId.set(request.getPatientId());
+            response.onNext(VisitPage.newBuilder().addVisits(Visit.newBuilder().setId("v1").setVisitClass("ambulatory"))
+                    .build());
+            response.onCompleted();
+        }
+
+        // ListAppointments is left unimplemented on purpose: the gateway must map UNIMPLEMENTED to 502.
+
+        @Override
+        public void listDocuments(PagedPatientRequest request, StreamObserver<DocumentPage> response) {
+            lastPatientId.set(request.getPatientId());
+            response.onNext(DocumentPage.newBuilder()
+                    .addDocuments(Document.newBuilder().setId("d1").setTitle("Discharge summary")
+                            .setContentType("application/pdf"))
+                    .build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void getDocument(DocumentRequest request, StreamObserver<DocumentContent> response) {
+            lastPatientId.set(request.getPatientId());
+            switch (request.getDocumentId()) {
+                case "missing" -> response.onError(Status.NOT_FOUND.withDescription("no such document")
+                        .asRuntimeException());
+                case "forbidden" -> response.onError(Status.PERMISSION_DENIED.asRuntimeException());
+                case "unauthenticated" -> response.onError(Status.UNAUTHENTICATED.asRuntimeException());
+                case "invalid" -> response.onError(Status.INVALID_ARGUMENT.withDescription("document id rejected")
+                        .asRuntimeException());
+                case "down" -> response.onError(Status.UNAVAILABLE.asRuntimeException());
+                case "slow" -> { } // never answers: the gateway's deadline must end the call
+                case "html" -> {
+                    response.onNext(DocumentContent.newBuilder()
+                            .setDocument(Document.newBuilder().setId("html").setContentType("text/html"))
+                            .setContent(ByteString.copyFromUtf8("<script>alert(1)</script>")).build());
+                    response.onCompleted();
+                }
+                default -> {
+                    response.onNext(DocumentContent.newBuilder()
+                            .setDocument(Document.newBuilder().setId(request.getDocumentId())
+                                    .setContentType("application/pdf"))
+                            .setContent(ByteString.copyFrom("%PDF-1.4 test", StandardCharsets.US_ASCII)).build());
+                    response.onCompleted();
+                }
+            }
+        }
+
+        @Override
+        public void exportRecord(PatientRequest request, StreamObserver<ExportChunk> response) {
+            lastPatientId.set(request.getPatientId());
+            String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+                    + "{\"resourceType\":\"Patient\",\"id\":\"" + request.getPatientId() + "\"}}]}";
+            byte[] bytes = bundle.getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < bytes.length; i += 16) {
+                response.onNext(ExportChunk.newBuilder()
+                        .setData(ByteString.copyFrom(bytes, i, Math.min(16, bytes.length - i))).build());
+            }
+            response.onCompleted();
+        }
+    }
+}
