@@ -16,21 +16,21 @@ import tools.jackson.databind.json.JsonMapper;
  * The demo patient of local runs, enrolled the way a real patient is: staff issue an activation code for the EMR
  * patient demo-alex of the sandbox, then the public enrollment API creates the account with that code.
  */
-final class DemoPatient {
+public final class DemoPatient {
 
-    static final String PATIENT_ID = "demo-alex";
+    public static final String PATIENT_ID = "demo-alex";
     static final String BIRTH_DATE = "1984-03-15";
     static final String USERNAME = "alex.rivera";
     static final String PASSWORD = "Demo-portal-2026";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    record Credentials(String username, String password, String patientId) {
+    public record Credentials(String username, String password, String patientId) {
     }
 
     private DemoPatient() {
     }
 
-    static Credentials enroll(LocalStack stack) {
+    public static Credentials enroll(LocalStack stack) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String identity = "http://localhost:" + stack.ports().identity();
         String staffToken = stack.keycloak().serviceAccountToken("portal-staff");

@@ -43,23 +43,38 @@ public final class LocalStack implements AutoCloseable {
     private final Path root;
     private final Path logs;
     private final int sandboxPatients;
+    private final Tuning tuning;
     private final List<AutoCloseable> started = Collections.synchronizedList(new ArrayList<>());
     private KeycloakServer keycloak;
     private PostgresServer postgres;
     private RedisServer redis;
 
-    private LocalStack(PortPlan ports, Path root, Path logs, int sandboxPatients) {
+    private LocalStack(PortPlan ports, Path root, Path logs, int sandboxPatients, Tuning tuning) {
         this.ports = ports;
         this.root = root;
         this.logs = logs;
         this.sandboxPatients = sandboxPatients;
+        this.tuning = tuning;
     }
 
     /** Starts everything and returns once every process answers UP. */
     public static LocalStack start(PortPlan ports, Path logs, int sandboxPatients) {
+        return start(ports, logs, sandboxPatients, Tuning.NONE);
+    }
+
+    /**
+     * Settings of one run beyond the launcher's (the benchmarks use them): JVM options that replace the start-fast
+     * defaults of the service JVMs (empty keeps them), and extra Spring arguments per service name (e.g. "gateway").
+     */
+    public record Tuning(List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments) {
+        public static final Tuning NONE = new Tuning(List.of(), Map.of());
+    }
+
+    /** Like {@link #start(PortPlan, Path, int)}, with the given tuning. */
+    public static LocalStack start(PortPlan ports, Path logs, int sandboxPatients, Tuning tuning) {
         Path root = InfrastructureSettings.projectRoot().orElseThrow(() -> new IllegalStateException(
                 "run the launcher from the project checkout (it starts the jars built under each module's target/)"));
-        LocalStack stack = new LocalStack(ports, root, logs, sandboxPatients);
+        LocalStack stack = new LocalStack(ports, root, logs, sandboxPatients, tuning);
         try {
             stack.startAll();
             return stack;
@@ -108,10 +123,12 @@ public final class LocalStack implements AutoCloseable {
         ready.add(CompletableFuture.runAsync(() -> smtp.awaitReady(Duration.ofMinutes(1),
                 () -> FreePorts.isListening("127.0.0.1", ports.smtp()))));
         for (ServicePlan service : services) {
-            ChildProcess process = javaProcess(service.name(), Stream.concat(
-                    Stream.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                            runnableJar(service.module()).toString()),
-                    service.arguments().stream()).toList());
+            List<String> jvmOptions = tuning.serviceJvmOptions().isEmpty()
+                    ? List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1") : tuning.serviceJvmOptions();
+            ChildProcess process = javaProcess(service.name(), Stream.of(jvmOptions.stream(),
+                    Stream.of("-jar", runnableJar(service.module()).toString()), service.arguments().stream(),
+                    tuning.serviceArguments().getOrDefault(service.name(), List.of()).stream())
+                    .flatMap(s -> s).toList());
             ready.add(CompletableFuture.runAsync(() -> process.awaitReady(Duration.ofMinutes(4),
                     () -> isUp(service.healthUrl()))));
         }
@@ -140,7 +157,7 @@ public final class LocalStack implements AutoCloseable {
                 "--spring.grpc.server.port=" + ports.recordsGrpc(),
                 // loopback only in local runs; TLS of the inner zone is proven by records-service's own tests
                 "--spring.grpc.server.ssl.enabled=false",
-                "--spring.grpc.server.address=127.0.0.1",
+                "--spring.grpc.server.host=127.0.0.1",
                 "--records.emr.base-url=http://localhost:" + ports.emrSandbox() + "/fhir"))));
         for (String db : DATABASES) {
             int port = switch (db) {
@@ -159,13 +176,13 @@ public final class LocalStack implements AutoCloseable {
         }
         plans.add(new ServicePlan("gateway", "gateway", "https://localhost:" + ports.gatewayHttps() + "/actuator/health",
                 concat(common, List.of("--server.port=" + ports.gatewayHttps(),
-                        "--gateway.http-redirect-port=" + ports.gatewayHttp(),
+                        "--gateway.tls.redirect-port=" + ports.gatewayHttp(),
                         "--management.server.port=" + ports.gatewayManagement(),
+                        "--gateway.security.issuer-uri=" + issuer,
                         "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
-                        "--portal.routes.identity-uri=http://localhost:" + ports.identity(),
-                        "--portal.routes.messaging-uri=http://localhost:" + ports.messaging(),
-                        "--portal.routes.billing-uri=http://localhost:" + ports.billing(),
-                        "--records.grpc.address=localhost:" + ports.recordsGrpc()))));
+                        "--IDENTITY_SERVICE_URI=http://localhost:" + ports.identity(),
+                        "--spring.grpc.client.channels.records.address=static://localhost:" + ports.recordsGrpc(),
+                        "--spring.grpc.client.channels.records.negotiation-type=plaintext"))));
         return plans;
     }
 

@@ -3,15 +3,15 @@ package health.portal.launcher;
 import health.portal.infra.process.FreePorts;
 
 /** The ports of one local stack: the fixed ones of docs/architecture.md, or free ones for tests. */
-record PortPlan(int gatewayHttps, int gatewayHttp, int gatewayManagement, int identity, int messaging, int billing,
+public record PortPlan(int gatewayHttps, int gatewayHttp, int gatewayManagement, int identity, int messaging, int billing,
                 int recordsGrpc, int recordsManagement, int emrSandbox, int keycloak, int keycloakManagement, int kafka,
                 int smtp) {
 
-    static PortPlan fixed() {
-        return new PortPlan(8443, 8080, 8085, 8081, 8082, 8083, 9090, 8084, 8090, 8180, 8181, 9092, 3025);
+    public static PortPlan fixed() {
+        return new PortPlan(8443, 8080, 8444, 8081, 8082, 8083, 9090, 8084, 8090, 8180, 8181, 9092, 3025);
     }
 
-    static PortPlan free() {
+    public static PortPlan free() {
         return new PortPlan(FreePorts.find(), FreePorts.find(), FreePorts.find(), FreePorts.find(), FreePorts.find(),
                 FreePorts.find(), FreePorts.find(), FreePorts.find(), FreePorts.find(), FreePorts.find(),
                 FreePorts.find(), FreePorts.find(), FreePorts.find());

@@ -1,11 +1,17 @@
 package health.portal.infra.kafka;
 
-import java.util.concurrent.CountDownLatch;
+import health.portal.infra.process.FreePorts;
+import health.portal.infra.process.InfrastructureSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.common.Uuid;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * A real Apache Kafka broker in KRaft mode, built from the Kafka jars on Maven Central. In tests it runs inside the
- * test JVM; the launcher runs {@link #main} as a process of its own.
+ * A real Apache Kafka broker in KRaft mode, from the Kafka jars on Maven Central. In tests it runs inside the test JVM
+ * (Spring Kafka's KRaft test kit); the launcher runs {@link #main}, Kafka's own server, as a process of its own.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -13,11 +19,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final EmbeddedKafkaKraftBroker broker;
 
-    private KafkaBroker(int port) {
+    private KafkaBroker() {
         broker = new EmbeddedKafkaKraftBroker(1, 1);
-        if (port > 0) {
-            broker.kafkaPorts(port);
-        }
         broker.brokerProperty("auto.create.topics.enable", "true");
         broker.brokerProperty("num.partitions", "3");
         broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
@@ -29,17 +32,13 @@ public final class KafkaBroker implements AutoCloseable {
         if (shared == null) {
             synchronized (KafkaBroker.class) {
                 if (shared == null) {
-                    KafkaBroker created = new KafkaBroker(0);
+                    KafkaBroker created = new KafkaBroker();
                     Runtime.getRuntime().addShutdownHook(new Thread(created::close, "kafka-stop"));
                     shared = created;
                 }
             }
         }
         return shared;
-    }
-
-    public static KafkaBroker start(int port) {
-        return new KafkaBroker(port);
     }
 
     public String bootstrapServers() {
@@ -55,16 +54,52 @@ public final class KafkaBroker implements AutoCloseable {
         broker.destroy();
     }
 
-    /** Runs a broker as its own process: {@code KafkaBroker [port]} (default 9092) until the process is stopped. */
-    public static void main(String[] args) throws InterruptedException {
+    /**
+     * Runs a broker as its own process for the launcher: {@code KafkaBroker [port]} (default 9092). This is Kafka's own
+     * server entry point in KRaft combined mode (broker and controller) on a fresh log directory.
+     */
+    public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 9092;
-        KafkaBroker broker = start(port);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }));
-        System.out.println("Kafka broker (KRaft) ready at " + broker.bootstrapServers());
-        stopped.await();
+        Path logDirectory = InfrastructureSettings.cacheDirectory().resolve("kafka-" + port);
+        deleteRecursively(logDirectory);
+        Files.createDirectories(logDirectory);
+        int controllerPort = FreePorts.find();
+        Properties config = new Properties();
+        config.setProperty("process.roles", "broker,controller");
+        config.setProperty("node.id", "1");
+        config.setProperty("controller.quorum.voters", "1@localhost:" + controllerPort);
+        config.setProperty("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+        config.setProperty("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        config.setProperty("controller.listener.names", "CONTROLLER");
+        config.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.setProperty("log.dirs", logDirectory.resolve("data").toString());
+        config.setProperty("num.partitions", "3");
+        config.setProperty("auto.create.topics.enable", "true");
+        config.setProperty("offsets.topic.replication.factor", "1");
+        config.setProperty("transaction.state.log.replication.factor", "1");
+        config.setProperty("transaction.state.log.min.isr", "1");
+        config.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        config.setProperty("share.coordinator.state.topic.min.isr", "1");
+        config.setProperty("group.initial.rebalance.delay.ms", "0");
+        Path file = logDirectory.resolve("server.properties");
+        try (var out = Files.newOutputStream(file)) {
+            config.store(out, "written by KafkaBroker for a local run");
+        }
+        int formatted = kafka.tools.StorageTool$.MODULE$.execute(
+                new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()}, System.out);
+        if (formatted != 0) {
+            throw new IllegalStateException("could not format Kafka's log directory " + logDirectory);
+        }
+        kafka.Kafka.main(new String[] {file.toString()});
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (Files.exists(directory)) {
+            try (var paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 }
