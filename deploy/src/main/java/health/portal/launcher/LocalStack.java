@@ -5,6 +5,7 @@ import health.portal.infra.postgres.PostgresServer;
 import health.portal.infra.process.ChildProcess;
 import health.portal.infra.process.FreePorts;
 import health.portal.infra.process.InfrastructureSettings;
+import health.portal.infra.process.LoopbackTls;
 import health.portal.infra.redis.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,9 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,27 +229,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Trusts the gateway's self-signed local certificate; only ever used against localhost. */
-    static HttpClient insecureLocalClient() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(3)).build();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    public static HttpClient insecureLocalClient() {
+        return HttpClient.newBuilder().sslContext(LoopbackTls.trustingContext()).connectTimeout(Duration.ofSeconds(3))
+                .build();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
