@@ -174,6 +174,41 @@ class BrowserSessionTest extends GatewayTestBase {
         assertThat(again.body()).contains("<form").contains("password");
     }
 
+    @Test
+    void thePortalPageWorksSignedInAndSignsOutWithFetch() {
+        Browser browser = new Browser();
+        HttpResponse<String> landed = browser.signIn(patient("page"));
+        assertThat(header(landed, "Location")).isEqualTo("/");
+
+        HttpResponse<String> page = browser.get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("In a medical emergency call 9-1-1");
+        assertSecurityHeaders(page);
+        assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
+
+        // the page's sign-out: fetch with the CSRF header, asking for JSON; it is told where to end Keycloak's session
+        JsonNode csrf = JSON.readTree(browser.get("/auth/session").body()).path("csrf");
+        HttpResponse<String> logout = browser.post("/logout", Map.of("Accept", "application/json",
+                csrf.path("headerName").asString(), csrf.path("token").asString()));
+        assertThat(logout.statusCode()).isEqualTo(200);
+        assertThat(header(logout, "Content-Type")).startsWith("application/json");
+        assertThat(header(logout, "Clear-Site-Data")).contains("\"cookies\"");
+        assertSecurityHeaders(logout);
+        JsonNode signedOut = JSON.readTree(logout.body());
+        assertThat(signedOut.path("signedOut").asBoolean()).isTrue();
+        String next = signedOut.path("next").asString();
+        assertThat(next).startsWith(KEYCLOAK.issuerUri() + "/protocol/openid-connect/logout")
+                .contains("post_logout_redirect_uri=https://localhost:" + port + "/");
+
+        assertProblem(browser.get("/api/me"), 401);
+        assertThat(JSON.readTree(browser.get("/auth/session").body()).path("authenticated").asBoolean()).isFalse();
+        assertThat(browser.get("/").statusCode()).isEqualTo(200);
+        // Keycloak ends its session and sends the browser back to the page
+        HttpResponse<String> atKeycloak = browser.follow(next);
+        assertThat(atKeycloak.statusCode()).isEqualTo(302);
+        assertThat(header(atKeycloak, "Location")).isEqualTo("https://localhost:" + port + "/");
+    }
+
     /** A cookie-keeping browser: cookies per origin, Secure ones sent back over HTTPS only. */
     final class Browser {
 

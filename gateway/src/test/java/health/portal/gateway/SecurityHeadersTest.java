@@ -44,6 +44,13 @@ class SecurityHeadersTest extends GatewayTestBase {
                 new Case("GET", "/v3/api-docs", false, 200),
                 new Case("GET", "/auth/session", false, 200),
                 new Case("GET", "/oauth2/authorization/keycloak", false, 302),
+                // the portal page and its files, signed out and with a token alike
+                new Case("GET", "/", false, 200),
+                new Case("GET", "/", true, 200),
+                new Case("GET", "/portal/portal.js", false, 200),
+                new Case("GET", "/portal/portal.css", false, 200),
+                new Case("GET", "/favicon.ico", false, 200),
+                new Case("GET", "/portal/missing.js", false, 404),
                 new Case("GET", "/no/such/page", false, 404));
         for (Case c : routeTable) {
             HttpRequest.Builder request = request(c.path(), "198.51.100.20")

@@ -86,6 +86,9 @@ class SecurityConfiguration {
         OidcClientInitiatedServerLogoutSuccessHandler keycloakLogout =
                 new OidcClientInitiatedServerLogoutSuccessHandler(registrations);
         keycloakLogout.setPostLogoutRedirectUri("{baseUrl}" + properties.afterLogoutPath());
+        // without an OIDC session (nothing to end at Keycloak) straight back to the portal, not to /login?logout
+        keycloakLogout.setLogoutSuccessUrl(URI.create(properties.afterLogoutPath()));
+        keycloakLogout.setRedirectStrategy(new SignOutRedirectStrategy());
 
         RedirectServerAuthenticationSuccessHandler afterLogin =
                 new RedirectServerAuthenticationSuccessHandler(properties.afterLoginPath());
@@ -101,6 +104,8 @@ class SecurityConfiguration {
                 .pathMatchers("/api/terms/**", "/api/enrollment/**").permitAll()
                 .pathMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
                 .pathMatchers("/oauth2/**", "/login/**", "/logout", "/auth/session").permitAll()
+                // the portal page and its files; what it shows comes from the protected APIs
+                .pathMatchers(HttpMethod.GET, "/", "/index.html", "/portal/**", "/favicon.ico").permitAll()
                 .pathMatchers("/api/**").authenticated()
                 .anyExchange().permitAll())
             .oauth2ResourceServer(resourceServer -> resourceServer

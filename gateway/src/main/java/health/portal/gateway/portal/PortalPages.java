@@ -1,0 +1,60 @@
+package health.portal.gateway.portal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The patient web page: one HTML page, one script, one style sheet and the icon, all from {@code classpath:/portal/}
+ * and public (the data they show comes from the signed-in APIs). An explicit list rather than a resource folder, so
+ * the gateway serves exactly these files and nothing else that happens to be on the class path. The security headers
+ * ({@code Cache-Control: no-store}, CSP, ...) are added to them like to every response.
+ */
+@Configuration(proxyBeanMethods = false)
+class PortalPages {
+
+    private static final MediaType HTML = MediaType.parseMediaType("text/html;charset=UTF-8");
+
+    private static final MediaType JAVASCRIPT = MediaType.parseMediaType("text/javascript;charset=UTF-8");
+
+    private static final MediaType CSS = MediaType.parseMediaType("text/css;charset=UTF-8");
+
+    private static final MediaType ICON = MediaType.parseMediaType("image/x-icon");
+
+    @Bean
+    RouterFunction<ServerResponse> portalPageRoutes() {
+        Map<String, Page> pages = new LinkedHashMap<>();
+        pages.put("/", Page.load("portal/index.html", HTML));
+        pages.put("/index.html", pages.get("/"));
+        pages.put("/portal/portal.js", Page.load("portal/portal.js", JAVASCRIPT));
+        pages.put("/portal/portal.css", Page.load("portal/portal.css", CSS));
+        pages.put("/favicon.ico", Page.load("portal/favicon.ico", ICON));
+        RouterFunctions.Builder routes = RouterFunctions.route();
+        pages.forEach((path, page) -> routes.GET(path,
+                request -> ServerResponse.ok().contentType(page.type()).bodyValue(page.content())));
+        return routes.build();
+    }
+
+    /** Read once at start-up: a missing file stops the gateway from starting instead of answering 404 later. */
+    private record Page(byte[] content, MediaType type) {
+
+        static Page load(String location, MediaType type) {
+            try (InputStream in = new ClassPathResource(location).getInputStream()) {
+                return new Page(in.readAllBytes(), type);
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException("Portal page " + location + " is missing", ex);
+            }
+        }
+    }
+}

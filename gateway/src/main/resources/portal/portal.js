@@ -1,0 +1,326 @@
+// Patient portal page. Talks only to the gateway (same origin, session cookie); keeps nothing in browser storage.
+// All data is written with textContent, never as HTML.
+'use strict';
+
+(() => {
+  const UNAVAILABLE = 'This part of the portal is temporarily unavailable. Please try again later.';
+  const SESSION_ENDED = 'You are not signed in, or your session has ended. Please sign in.';
+
+  // The CSRF token of this browser session (header name and value), held in memory only.
+  let csrf = null;
+
+  const $ = (id) => document.getElementById(id);
+
+  class HttpError extends Error {
+    constructor(status) {
+      super('HTTP ' + status);
+      this.status = status;
+    }
+  }
+
+  /** JSON from the gateway; state-changing requests carry the CSRF header. Status 0 means the network failed. */
+  async function call(url, options = {}) {
+    const method = options.method || 'GET';
+    const headers = { Accept: 'application/json' };
+    if (options.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+    if (method !== 'GET' && csrf) {
+      headers[csrf.headerName] = csrf.token;
+    }
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        redirect: 'manual',
+      });
+    } catch (e) {
+      throw new HttpError(0);
+    }
+    if (response.type === 'opaqueredirect') {
+      return {};
+    }
+    if (!response.ok) {
+      throw new HttpError(response.status);
+    }
+    const type = response.headers.get('Content-Type') || '';
+    return type.includes('json') ? response.json() : {};
+  }
+
+  function messageFor(error, fallback) {
+    if (error.status === 401) {
+      return SESSION_ENDED;
+    }
+    if (error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504) {
+      return UNAVAILABLE;
+    }
+    return fallback;
+  }
+
+  function setStatus(element, text, isError) {
+    element.textContent = text || '';
+    element.classList.toggle('error', Boolean(isError));
+    element.hidden = !text;
+  }
+
+  const pageStatus = (text, isError) => setStatus($('status'), text, isError);
+
+  /** Shows one of the main views (signed-out, terms-required, summary) or none. */
+  function view(id) {
+    for (const section of ['signed-out', 'terms-required', 'summary']) {
+      $(section).hidden = section !== id;
+    }
+  }
+
+  function clearHealthData() {
+    for (const id of ['list-allergies', 'list-problems', 'list-medications', 'list-immunizations', 'list-vital-signs']) {
+      $(id).replaceChildren();
+    }
+    $('summary-patient').textContent = '';
+    $('summary-lists').hidden = true;
+    $('signed-in-as').textContent = '';
+  }
+
+  function showSignedOut(message, isError) {
+    clearHealthData();
+    $('account').hidden = true;
+    view('signed-out');
+    pageStatus(message, isError);
+  }
+
+  // --- sign-in state ---------------------------------------------------------------------------------------------
+
+  async function start() {
+    let session;
+    try {
+      session = await call('/auth/session');
+    } catch (e) {
+      showSignedOut(messageFor(e, UNAVAILABLE), true);
+      return;
+    }
+    csrf = session.csrf && session.csrf.headerName ? session.csrf : null;
+    if (!session.authenticated) {
+      showSignedOut('');
+      return;
+    }
+    await showSignedIn(session);
+  }
+
+  async function showSignedIn(session) {
+    pageStatus('');
+    $('account').hidden = false;
+    $('signed-in-as').textContent = session.name ? 'Signed in as ' + session.name : 'Signed in';
+    let me;
+    try {
+      me = await call('/api/me');
+    } catch (e) {
+      if (e.status === 401) {
+        showSignedOut(SESSION_ENDED);
+        return;
+      }
+      view(null);
+      pageStatus(messageFor(e, 'Your account could not be loaded. Please try again later.'), true);
+      return;
+    }
+    $('signed-in-as').textContent = 'Signed in as ' + (me.username || session.name || '');
+    if (me.terms && me.terms.acceptanceRequired) {
+      await showTermsRequired(me.terms.currentVersion);
+      return;
+    }
+    await showSummary();
+  }
+
+  // --- terms of use ----------------------------------------------------------------------------------------------
+
+  let versionToAccept = null;
+
+  async function showTermsRequired(currentVersion) {
+    view('terms-required');
+    versionToAccept = currentVersion || null;
+    $('terms-required-version').textContent = currentVersion || '';
+    $('terms-required-text').textContent = 'Loading the terms of use\u2026';
+    $('accept-terms').disabled = true;
+    try {
+      const terms = await call('/api/terms/current');
+      // what the patient reads is what they accept
+      versionToAccept = terms.version;
+      $('terms-required-version').textContent = terms.version;
+      $('terms-required-text').textContent = terms.text;
+      $('accept-terms').disabled = false;
+    } catch (e) {
+      $('terms-required-text').textContent = messageFor(e, 'The terms of use could not be loaded. Please try again later.');
+    }
+  }
+
+  async function acceptTerms() {
+    if (!versionToAccept) {
+      return;
+    }
+    $('accept-terms').disabled = true;
+    try {
+      await call('/api/me/terms-acceptance', { method: 'POST', json: { version: versionToAccept } });
+    } catch (e) {
+      $('accept-terms').disabled = false;
+      if (e.status === 401) {
+        showSignedOut(SESSION_ENDED);
+        return;
+      }
+      pageStatus(messageFor(e, 'Your acceptance could not be saved. Please reload the page and try again.'), true);
+      return;
+    }
+    pageStatus('');
+    await start();
+  }
+
+  async function openTerms(event) {
+    if (event) {
+      event.preventDefault();
+    }
+    const section = $('terms');
+    section.hidden = false;
+    $('terms-version').textContent = '';
+    $('terms-text').textContent = 'Loading the terms of use\u2026';
+    try {
+      const terms = await call('/api/terms/current');
+      $('terms-version').textContent = 'Version ' + terms.version;
+      $('terms-text').textContent = terms.text;
+    } catch (e) {
+      $('terms-text').textContent = messageFor(e, 'The terms of use could not be loaded. Please try again later.');
+    }
+    section.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }
+
+  // --- health summary --------------------------------------------------------------------------------------------
+
+  const joined = (parts, separator) => parts.filter((part) => part !== undefined && part !== null && part !== '')
+    .join(separator);
+
+  const coded = (item, field) => item[field] || (item.code && item.code.display) || 'Unnamed';
+
+  /** "2024-03-01T10:00:00Z" as a local date; plain dates stay as they are (no time-zone shift). */
+  function dateOf(value) {
+    if (!value || !value.includes('T')) {
+      return value || '';
+    }
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? value
+      : date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  }
+
+  function fill(listId, items, describe) {
+    const list = $(listId);
+    list.replaceChildren();
+    if (!items || items.length === 0) {
+      const none = document.createElement('li');
+      none.className = 'muted';
+      none.textContent = 'None recorded';
+      list.append(none);
+      return;
+    }
+    for (const item of items) {
+      const [name, detail] = describe(item);
+      const entry = document.createElement('li');
+      const label = document.createElement('span');
+      label.className = 'item-name';
+      label.textContent = name;
+      entry.append(label);
+      if (detail) {
+        const more = document.createElement('span');
+        more.className = 'item-detail';
+        more.textContent = ' \u2014 ' + detail;
+        entry.append(more);
+      }
+      list.append(entry);
+    }
+  }
+
+  function vitalValue(vital) {
+    if (vital.valueText) {
+      return vital.valueText;
+    }
+    if (vital.numericValue !== undefined && vital.numericValue !== null) {
+      return joined([String(vital.numericValue), vital.unit], ' ');
+    }
+    return '';
+  }
+
+  function render(summary) {
+    const patient = summary.patient || {};
+    const name = joined([patient.givenName, patient.familyName], ' ');
+    $('summary-patient').textContent = name ? joined(['For ' + name, patient.birthDate && 'born ' + patient.birthDate], ', ') : '';
+    fill('list-allergies', summary.allergies, (a) => [coded(a, 'substance'), joined([
+      a.criticality && a.criticality + ' criticality', (a.reactions || []).join(', '), a.clinicalStatus], '; ')]);
+    fill('list-problems', summary.problems, (p) => [coded(p, 'name'), joined([
+      p.clinicalStatus, p.onsetDate && 'since ' + dateOf(p.onsetDate)], '; ')]);
+    fill('list-medications', summary.medications, (m) => [coded(m, 'name'), joined([
+      m.dosageInstruction, m.status], '; ')]);
+    fill('list-immunizations', summary.immunizations, (i) => [coded(i, 'vaccine'), joined([
+      dateOf(i.occurrenceDate), i.status && i.status !== 'completed' ? i.status : ''], '; ')]);
+    fill('list-vital-signs', summary.vitalSigns, (v) => [coded(v, 'name'), joined([
+      vitalValue(v), v.effectiveAt && 'on ' + dateOf(v.effectiveAt)], ', ')]);
+    $('summary-lists').hidden = false;
+  }
+
+  async function showSummary() {
+    view('summary');
+    const status = $('summary-status');
+    setStatus(status, 'Loading your health summary\u2026', false);
+    try {
+      render(await call('/api/records/summary'));
+      setStatus(status, '');
+    } catch (e) {
+      if (e.status === 401) {
+        showSignedOut(SESSION_ENDED);
+        return;
+      }
+      const fallback = e.status === 403 || e.status === 404
+        ? 'No health record is linked to this account.'
+        : 'Your health summary could not be loaded. Please try again later.';
+      setStatus(status, messageFor(e, fallback), true);
+    }
+  }
+
+  // --- sign-out --------------------------------------------------------------------------------------------------
+
+  async function signOut() {
+    const button = $('sign-out');
+    button.disabled = true;
+    let result;
+    try {
+      result = await call('/logout', { method: 'POST' });
+    } catch (e) {
+      button.disabled = false;
+      if (e.status === 403 || e.status === 401) {
+        // the session already ended (its CSRF token with it): show what is true now
+        await start();
+        return;
+      }
+      pageStatus(messageFor(e, 'Signing out did not work. Please try again.'), true);
+      return;
+    }
+    button.disabled = false;
+    csrf = null;
+    showSignedOut('You have signed out.');
+    // The gateway session is gone; Keycloak's own session ends at its end-session address, which sends the browser
+    // back here.
+    const next = result && typeof result.next === 'string' ? new URL(result.next, window.location.href) : null;
+    const home = new URL('/', window.location.href);
+    if (next && (next.protocol === 'https:' || next.protocol === 'http:') && next.href !== home.href) {
+      window.location.assign(next.href);
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('sign-out').addEventListener('click', signOut);
+    $('accept-terms').addEventListener('click', acceptTerms);
+    $('terms-link').addEventListener('click', openTerms);
+    if (window.location.hash === '#terms') {
+      openTerms();
+    }
+    start();
+  });
+})();
