@@ -13,6 +13,7 @@ import health.portal.records.audit.AuditTrail;
 import health.portal.records.audit.AuditUnavailableException;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,7 @@ import org.springframework.stereotype.Component;
 public class GuardedCall {
 
     private static final Logger log = LoggerFactory.getLogger(GuardedCall.class);
+    private static final long DEADLINE_SKEW_MILLIS = 100;
 
     private final AuditTrail audit;
     // virtual threads: interrupting one that waits on a socket closes the socket, so an abandoned call frees its
@@ -112,6 +115,12 @@ public class GuardedCall {
 
     private static StatusRuntimeException cancelled(Context grpc) {
         Status status = Contexts.statusFromCancelled(grpc);
+        // a client whose deadline passed cancels the stream; that can reach us a few milliseconds before our own
+        // copy of the same deadline (counted from when the request arrived) expires: it is still the deadline
+        Deadline deadline = grpc.getDeadline();
+        if (deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) < DEADLINE_SKEW_MILLIS) {
+            status = Status.DEADLINE_EXCEEDED;
+        }
         return (status != null ? status : Status.CANCELLED).withDescription("Call abandoned").asRuntimeException();
     }
 
