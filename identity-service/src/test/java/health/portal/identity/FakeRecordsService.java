@@ -35,6 +35,8 @@ public final class FakeRecordsService {
 
     private final Server server;
     final AtomicInteger authorizedCalls = new AtomicInteger();
+    /** The W3C trace context each call arrived with. */
+    final java.util.Queue<String> traceparents = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private FakeRecordsService() {
         ServerInterceptor requireServiceToken = new ServerInterceptor() {
@@ -53,6 +55,10 @@ public final class FakeRecordsService {
                     };
                 }
                 authorizedCalls.incrementAndGet();
+                String traceparent = headers.get(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER));
+                if (traceparent != null) {
+                    traceparents.add(traceparent);
+                }
                 return next.startCall(call, headers);
             }
         };

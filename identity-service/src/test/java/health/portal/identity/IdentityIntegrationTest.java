@@ -111,7 +111,7 @@ public abstract class IdentityIntegrationTest {
         return send(request, token);
     }
 
-    private static Reply send(HttpRequest.Builder request, String token) {
+    protected static Reply send(HttpRequest.Builder request, String token) {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -4,6 +4,10 @@ import health.portal.infra.kafka.KafkaBroker;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.util.UUID;
@@ -30,7 +34,18 @@ import org.springframework.test.context.DynamicPropertySource;
         "records.emr.sliding-window-size=4",
         "records.emr.open-state-wait=2s",
 })
+@Import(GrpcTestBase.CapturedSpans.class)
 public abstract class GrpcTestBase {
+
+    /** Finished spans, kept in memory so tests can see which traces the service continued. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class CapturedSpans {
+
+        @Bean
+        InMemorySpanExporter capturedSpans() {
+            return InMemorySpanExporter.create();
+        }
+    }
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> CORRELATION = Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
