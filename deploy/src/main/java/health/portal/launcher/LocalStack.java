@@ -205,9 +205,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void checkPortsFree() {
-        for (int port : List.of(ports.gatewayHttps(), ports.gatewayHttp(), ports.identity(), ports.messaging(),
-                ports.billing(), ports.recordsGrpc(), ports.recordsManagement(), ports.emrSandbox(), ports.keycloak(),
-                ports.kafka(), ports.smtp())) {
+        for (int port : List.of(ports.gatewayHttps(), ports.gatewayHttp(), ports.gatewayManagement(), ports.identity(),
+                ports.messaging(), ports.billing(), ports.recordsGrpc(), ports.recordsManagement(), ports.emrSandbox(),
+                ports.keycloak(), ports.keycloakManagement(), ports.kafka(), ports.smtp())) {
             if (FreePorts.isListening("127.0.0.1", port)) {
                 throw new IllegalStateException("port " + port + " is already in use: is another portal running?");
             }

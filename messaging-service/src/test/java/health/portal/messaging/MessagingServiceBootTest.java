@@ -1,64 +1,7 @@
 package health.portal.messaging;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import health.portal.infra.boot.StatefulServiceContract;
 
-import health.portal.infra.postgres.PostgresServer;
-import health.portal.infra.postgres.ThrowawayDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
-/** The service boots on its own PostgreSQL database, migrates it, reports ready and refuses calls without a token. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class MessagingServiceBootTest {
-
-    static final ThrowawayDatabase DATABASE = PostgresServer.shared().createThrowawayDatabase("messaging");
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::jdbcUrl);
-        registry.add("spring.datasource.username", DATABASE::username);
-        registry.add("spring.datasource.password", DATABASE::password);
-        // no identity provider in this test: tokens are never accepted, which is what it checks
-        registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> "http://127.0.0.1:9/realms/portal");
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    DataSource dataSource;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @Test
-    void migratesItsDatabaseAndReportsReady() throws Exception {
-        Integer migrations = new JdbcTemplate(dataSource)
-                .queryForObject("SELECT count(*) FROM flyway_schema_history WHERE success", Integer.class);
-        assertThat(migrations).isPositive();
-
-        HttpResponse<String> readiness = get("/actuator/health/readiness");
-        assertThat(readiness.statusCode()).isEqualTo(200);
-        assertThat(readiness.body()).contains("\"UP\"");
-        assertThat(get("/actuator/health/liveness").body()).contains("\"UP\"");
-    }
-
-    @Test
-    void refusesApiCallsWithoutAToken() throws Exception {
-        assertThat(get("/api/anything").statusCode()).isEqualTo(401);
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
+/** messaging-service boots on its own PostgreSQL database, migrates it, reports ready and refuses calls without a token. */
+class MessagingServiceBootTest extends StatefulServiceContract {
 }

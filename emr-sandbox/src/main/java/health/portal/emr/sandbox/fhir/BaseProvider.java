@@ -2,7 +2,11 @@ package health.portal.emr.sandbox.fhir;
 
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenAndListParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.portal.emr.sandbox.store.FhirStore;
@@ -41,6 +45,15 @@ abstract class BaseProvider<T extends Resource> implements IResourceProvider {
 
     protected IBundleProvider result(List<ResourceView> views) {
         return new ViewBundleProvider(store.fhirContext(), views);
+    }
+
+    /** The patient's resources of this type with the given categories, codes and date, sorted by date. */
+    protected IBundleProvider byCategoryCodeAndDate(ReferenceParam patient, ReferenceParam subject,
+                                                    TokenAndListParam category, TokenAndListParam code,
+                                                    DateRangeParam date, SortSpec sort) {
+        return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
+                v -> Matching.tokens(v.categories(), category) && Matching.tokens(v.codes(), code)
+                        && Matching.date(v, date)), sort, "date"));
     }
 
     protected static List<ResourceView> filter(List<ResourceView> views, Predicate<ResourceView> predicate) {

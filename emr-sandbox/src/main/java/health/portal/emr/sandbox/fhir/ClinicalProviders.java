@@ -125,9 +125,7 @@ final class ClinicalProviders {
                 @OptionalParam(name = Observation.SP_CODE) TokenAndListParam code,
                 @OptionalParam(name = Observation.SP_DATE) DateRangeParam date,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
-                    v -> Matching.tokens(v.categories(), category) && Matching.tokens(v.codes(), code)
-                            && Matching.date(v, date)), sort, "date"));
+            return byCategoryCodeAndDate(patient, subject, category, code, date, sort);
         }
     }
 
@@ -144,9 +142,7 @@ final class ClinicalProviders {
                 @OptionalParam(name = DiagnosticReport.SP_CODE) TokenAndListParam code,
                 @OptionalParam(name = DiagnosticReport.SP_DATE) DateRangeParam date,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
-                    v -> Matching.tokens(v.categories(), category) && Matching.tokens(v.codes(), code)
-                            && Matching.date(v, date)), sort, "date"));
+            return byCategoryCodeAndDate(patient, subject, category, code, date, sort);
         }
     }
 
@@ -201,9 +197,7 @@ final class ClinicalProviders {
                 @OptionalParam(name = DocumentReference.SP_TYPE) TokenAndListParam type,
                 @OptionalParam(name = DocumentReference.SP_DATE) DateRangeParam date,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
-                    v -> Matching.tokens(v.categories(), category) && Matching.tokens(v.codes(), type)
-                            && Matching.date(v, date)), sort, "date"));
+            return byCategoryCodeAndDate(patient, subject, category, type, date, sort);
         }
     }
 
