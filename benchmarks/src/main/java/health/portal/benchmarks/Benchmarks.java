@@ -4,6 +4,7 @@ import health.portal.benchmarks.proxy.GatewayOverheadBenchmark;
 import health.portal.benchmarks.records.RecordsBenchmark;
 import health.portal.benchmarks.report.MarkdownReport;
 import health.portal.infra.process.InfrastructureSettings;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,8 +15,7 @@ import java.util.List;
  */
 public final class Benchmarks {
 
-    private Benchmarks() {
-    }
+    private Benchmarks() {}
 
     public static void main(String[] args) {
         try {
@@ -28,8 +28,10 @@ public final class Benchmarks {
     }
 
     private static void run(String[] args) {
-        Path root = InfrastructureSettings.projectRoot().orElseThrow(() -> new IllegalStateException(
-                "run from the project checkout: the benchmarks start the jars built under each module's target/"));
+        Path root = InfrastructureSettings.projectRoot()
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "run from the project checkout: the benchmarks start the jars built under each module's target/"));
         Settings settings = Settings.fromSystemProperties(root);
         String which = args.length > 0 ? args[0] : "all";
         List<String> known = List.of("records", "gateway-overhead", "all");
@@ -39,15 +41,27 @@ public final class Benchmarks {
         Path work = root.resolve("benchmarks/target/benchmark-run");
         if (which.equals("gateway-overhead") || which.equals("all")) {
             MarkdownReport report = GatewayOverheadBenchmark.run(new GatewayOverheadBenchmark.Parameters(
-                    settings.clients(), settings.proxyWarmup(), settings.proxyDuration(), settings.maxRequests(),
-                    settings.serviceJvm(), root, work.resolve("gateway-overhead")));
+                    settings.clients(),
+                    settings.proxyWarmup(),
+                    settings.proxyDuration(),
+                    settings.maxRequests(),
+                    settings.serviceJvm(),
+                    root,
+                    work.resolve("gateway-overhead")));
             System.out.println("Wrote " + report.writeTo(settings.output().resolve("gateway-overhead.md")));
             System.out.println(report.text());
         }
         if (which.equals("records") || which.equals("all")) {
-            MarkdownReport report = RecordsBenchmark.run(new RecordsBenchmark.Parameters(settings.clients(),
-                    settings.patients(), settings.users(), settings.warmup(), settings.duration(),
-                    settings.grpcWarmup(), settings.grpcDuration(), settings.maxRequests(), settings.serviceJvm(),
+            MarkdownReport report = RecordsBenchmark.run(new RecordsBenchmark.Parameters(
+                    settings.clients(),
+                    settings.patients(),
+                    settings.users(),
+                    settings.warmup(),
+                    settings.duration(),
+                    settings.grpcWarmup(),
+                    settings.grpcDuration(),
+                    settings.maxRequests(),
+                    settings.serviceJvm(),
                     work.resolve("records/logs")));
             System.out.println("Wrote " + report.writeTo(settings.output().resolve("records-summary.md")));
             System.out.println(report.text());

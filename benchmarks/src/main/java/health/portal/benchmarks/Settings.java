@@ -6,9 +6,19 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The parameters of a run, from system properties {@code bench.*} (set by the benchmarks pom, overridable). */
-record Settings(int clients, int patients, int users, Duration warmup, Duration duration, Duration grpcWarmup,
-                Duration grpcDuration, Duration proxyWarmup, Duration proxyDuration, long maxRequests,
-                List<String> serviceJvm, Path output) {
+record Settings(
+        int clients,
+        int patients,
+        int users,
+        Duration warmup,
+        Duration duration,
+        Duration grpcWarmup,
+        Duration grpcDuration,
+        Duration proxyWarmup,
+        Duration proxyDuration,
+        long maxRequests,
+        List<String> serviceJvm,
+        Path output) {
 
     static Settings fromSystemProperties(Path projectRoot) {
         return new Settings(
@@ -22,9 +32,13 @@ record Settings(int clients, int patients, int users, Duration warmup, Duration 
                 seconds("bench.proxyWarmup", 20),
                 seconds("bench.proxyDuration", 60),
                 Long.parseLong(System.getProperty("bench.maxRequests", "5000000")),
-                Arrays.stream(System.getProperty("bench.serviceJvm", "-Xmx512m -XX:+UseSerialGC").trim().split("\\s+"))
-                        .filter(s -> !s.isBlank()).toList(),
-                Path.of(System.getProperty("bench.output", projectRoot.resolve("docs/benchmarks").toString())));
+                Arrays.stream(System.getProperty("bench.serviceJvm", "-Xmx512m -XX:+UseSerialGC")
+                                .trim()
+                                .split("\\s+"))
+                        .filter(s -> !s.isBlank())
+                        .toList(),
+                Path.of(System.getProperty(
+                        "bench.output", projectRoot.resolve("docs/benchmarks").toString())));
     }
 
     private static int integer(String name, int fallback) {

@@ -3,5 +3,4 @@ package health.portal.billing;
 import health.portal.infra.boot.StatefulServiceContract;
 
 /** billing-service boots on its own PostgreSQL database, migrates it, reports ready and refuses calls without a token. */
-class BillingServiceBootTest extends StatefulServiceContract {
-}
+class BillingServiceBootTest extends StatefulServiceContract {}

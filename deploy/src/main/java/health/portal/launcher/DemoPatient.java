@@ -1,5 +1,9 @@
 package health.portal.launcher;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -8,9 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The demo patient of local runs, enrolled the way a real patient is: staff issue an activation code for the EMR
@@ -24,33 +25,47 @@ public final class DemoPatient {
     static final String PASSWORD = "Demo-portal-2026";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    public record Credentials(String username, String password, String patientId) {
-    }
+    public record Credentials(String username, String password, String patientId) {}
 
-    private DemoPatient() {
-    }
+    private DemoPatient() {}
 
     public static Credentials enroll(LocalStack stack) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String identity = "http://localhost:" + stack.ports().identity();
         String staffToken = stack.keycloak().serviceAccountToken("portal-staff");
 
-        JsonNode code = post(http, identity + "/internal/staff/activation-codes", staffToken,
+        JsonNode code = post(
+                http,
+                identity + "/internal/staff/activation-codes",
+                staffToken,
                 Map.of("patientId", PATIENT_ID, "birthDate", BIRTH_DATE));
         JsonNode terms = get(http, identity + "/api/terms/current");
-        post(http, identity + "/api/enrollment", null, Map.of(
-                "activationCode", code.path("code").asString(),
-                "dateOfBirth", BIRTH_DATE,
-                "username", USERNAME,
-                "password", PASSWORD,
-                "email", "alex.rivera@example.org",
-                "termsVersion", terms.path("version").asString(),
-                "acceptTerms", true));
+        post(
+                http,
+                identity + "/api/enrollment",
+                null,
+                Map.of(
+                        "activationCode",
+                        code.path("code").asString(),
+                        "dateOfBirth",
+                        BIRTH_DATE,
+                        "username",
+                        USERNAME,
+                        "password",
+                        PASSWORD,
+                        "email",
+                        "alex.rivera@example.org",
+                        "termsVersion",
+                        terms.path("version").asString(),
+                        "acceptTerms",
+                        true));
         return new Credentials(USERNAME, PASSWORD, PATIENT_ID);
     }
 
     private static JsonNode post(HttpClient http, String url, String bearer, Map<String, Object> body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         if (bearer != null) {
@@ -60,15 +75,21 @@ public final class DemoPatient {
     }
 
     private static JsonNode get(HttpClient http, String url) {
-        return send(http, HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(), url);
+        return send(
+                http,
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
+                url);
     }
 
     private static JsonNode send(HttpClient http, HttpRequest request, String url) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("demo patient enrollment: " + url + " answered "
-                        + response.statusCode() + " " + response.body());
+                throw new IllegalStateException("demo patient enrollment: " + url + " answered " + response.statusCode()
+                        + " " + response.body());
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {

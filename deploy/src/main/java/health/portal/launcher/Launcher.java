@@ -1,6 +1,7 @@
 package health.portal.launcher;
 
 import health.portal.infra.process.InfrastructureSettings;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -11,25 +12,29 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Launcher {
 
-    private Launcher() {
-    }
+    private Launcher() {}
 
     public static void main(String[] args) throws InterruptedException {
         Path root = InfrastructureSettings.projectRoot().orElse(Path.of("."));
         Path logs = root.resolve("logs");
-        int patients = Integer.parseInt(InfrastructureSettings.env("SANDBOX_PATIENTS").orElse("10"));
+        int patients =
+                Integer.parseInt(InfrastructureSettings.env("SANDBOX_PATIENTS").orElse("10"));
         System.out.println("Starting the patient portal; logs in " + logs.toAbsolutePath());
         long begin = System.nanoTime();
         LocalStack stack = LocalStack.start(PortPlan.fixed(), logs, patients);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping the patient portal...");
-            stack.close();
-            stopped.countDown();
-        }, "portal-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("Stopping the patient portal...");
+                            stack.close();
+                            stopped.countDown();
+                        },
+                        "portal-stop"));
         DemoPatient.Credentials demo = DemoPatient.enroll(stack);
         long seconds = Duration.ofNanos(System.nanoTime() - begin).toSeconds();
-        System.out.printf("""
+        System.out.printf(
+                """
 
                 ================================================================
                  Patient portal is up (%d s).
@@ -39,8 +44,14 @@ public final class Launcher {
                  Logs:      %s
                  Stop:      Ctrl-C
                 ================================================================
-                %n""", seconds, stack.gatewayUrl(), demo.username(), demo.password(), demo.patientId(),
-                stack.keycloak().baseUrl(), logs.toAbsolutePath());
+                %n""",
+                seconds,
+                stack.gatewayUrl(),
+                demo.username(),
+                demo.password(),
+                demo.patientId(),
+                stack.keycloak().baseUrl(),
+                logs.toAbsolutePath());
         stopped.await();
     }
 }

@@ -7,6 +7,9 @@ import health.portal.infra.process.FreePorts;
 import health.portal.infra.process.InfrastructureSettings;
 import health.portal.infra.process.LoopbackTls;
 import health.portal.infra.redis.RedisServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The whole portal on one machine: infrastructure (PostgreSQL, Redis, Kafka, SMTP, Keycloak), the EMR sandbox and
@@ -68,8 +69,10 @@ public final class LocalStack implements AutoCloseable {
 
     /** Like {@link #start(PortPlan, Path, int)}, with the given tuning. */
     public static LocalStack start(PortPlan ports, Path logs, int sandboxPatients, Tuning tuning) {
-        Path root = InfrastructureSettings.projectRoot().orElseThrow(() -> new IllegalStateException(
-                "run the launcher from the project checkout (it starts the jars built under each module's target/)"));
+        Path root = InfrastructureSettings.projectRoot()
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "run the launcher from the project checkout (it starts the jars built under each module's target/)"));
         LocalStack stack = new LocalStack(ports, root, logs, sandboxPatients, tuning);
         try {
             stack.startAll();
@@ -105,80 +108,131 @@ public final class LocalStack implements AutoCloseable {
         redis = RedisServer.shared();
         List<String> classpath = List.of("-cp", System.getProperty("java.class.path"));
 
-        ChildProcess kafka = javaProcess("kafka", Stream.concat(Stream.of("-Xmx512m"), Stream.concat(classpath.stream(),
-                Stream.of("health.portal.infra.kafka.KafkaBroker", String.valueOf(ports.kafka())))).toList());
-        ChildProcess smtp = javaProcess("smtp", Stream.concat(Stream.of("-Xmx96m"), Stream.concat(classpath.stream(),
-                Stream.of("health.portal.infra.smtp.SmtpServer", String.valueOf(ports.smtp())))).toList());
+        ChildProcess kafka = javaProcess(
+                "kafka",
+                Stream.concat(
+                                Stream.of("-Xmx512m"),
+                                Stream.concat(
+                                        classpath.stream(),
+                                        Stream.of(
+                                                "health.portal.infra.kafka.KafkaBroker",
+                                                String.valueOf(ports.kafka()))))
+                        .toList());
+        ChildProcess smtp = javaProcess(
+                "smtp",
+                Stream.concat(
+                                Stream.of("-Xmx96m"),
+                                Stream.concat(
+                                        classpath.stream(),
+                                        Stream.of("health.portal.infra.smtp.SmtpServer", String.valueOf(ports.smtp()))))
+                        .toList());
         CompletableFuture<KeycloakServer> keycloakStart = CompletableFuture.supplyAsync(
                 () -> KeycloakServer.start(ports.keycloak(), ports.keycloakManagement(), logs));
 
         List<ServicePlan> services = services();
         List<CompletableFuture<Void>> ready = new ArrayList<>();
-        ready.add(CompletableFuture.runAsync(() -> kafka.awaitReady(Duration.ofMinutes(2),
-                () -> FreePorts.isListening("127.0.0.1", ports.kafka()))));
-        ready.add(CompletableFuture.runAsync(() -> smtp.awaitReady(Duration.ofMinutes(1),
-                () -> FreePorts.isListening("127.0.0.1", ports.smtp()))));
+        ready.add(CompletableFuture.runAsync(() ->
+                kafka.awaitReady(Duration.ofMinutes(2), () -> FreePorts.isListening("127.0.0.1", ports.kafka()))));
+        ready.add(CompletableFuture.runAsync(
+                () -> smtp.awaitReady(Duration.ofMinutes(1), () -> FreePorts.isListening("127.0.0.1", ports.smtp()))));
         for (ServicePlan service : services) {
             List<String> jvmOptions = tuning.serviceJvmOptions().isEmpty()
-                    ? List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1") : tuning.serviceJvmOptions();
-            ChildProcess process = javaProcess(service.name(), Stream.of(jvmOptions.stream(),
-                    Stream.of("-jar", runnableJar(service.module()).toString()), service.arguments().stream(),
-                    tuning.serviceArguments().getOrDefault(service.name(), List.of()).stream())
-                    .flatMap(s -> s).toList());
-            ready.add(CompletableFuture.runAsync(() -> process.awaitReady(Duration.ofMinutes(4),
-                    () -> isUp(service.healthUrl()))));
+                    ? List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                    : tuning.serviceJvmOptions();
+            ChildProcess process = javaProcess(
+                    service.name(),
+                    Stream.of(
+                                    jvmOptions.stream(),
+                                    Stream.of(
+                                            "-jar",
+                                            runnableJar(service.module()).toString()),
+                                    service.arguments().stream(),
+                                    tuning.serviceArguments().getOrDefault(service.name(), List.of()).stream())
+                            .flatMap(s -> s)
+                            .toList());
+            ready.add(CompletableFuture.runAsync(
+                    () -> process.awaitReady(Duration.ofMinutes(4), () -> isUp(service.healthUrl()))));
         }
         keycloak = keycloakStart.join();
         started.add(keycloak);
         try {
             CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("the stack did not come up: " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "the stack did not come up: " + e.getCause().getMessage(), e);
         }
-        log.info("Portal up in {} s", Duration.ofNanos(System.nanoTime() - begin).toSeconds());
+        log.info(
+                "Portal up in {} s", Duration.ofNanos(System.nanoTime() - begin).toSeconds());
     }
 
     private List<ServicePlan> services() {
         String issuer = "http://localhost:" + ports.keycloak() + "/realms/" + KeycloakServer.REALM;
         String kafka = "localhost:" + ports.kafka();
-        List<String> common = List.of("--portal.issuer-uri=" + issuer,
+        List<String> common = List.of(
+                "--portal.issuer-uri=" + issuer,
                 "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer,
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuer + "/protocol/openid-connect/certs",
                 "--spring.kafka.bootstrap-servers=" + kafka);
         List<ServicePlan> plans = new ArrayList<>();
-        plans.add(new ServicePlan("emr-sandbox", "emr-sandbox", "http://localhost:" + ports.emrSandbox()
-                + "/actuator/health", List.of("--sandbox.port=" + ports.emrSandbox(), "--sandbox.patients=" + sandboxPatients)));
-        plans.add(new ServicePlan("records-service", "records-service", "http://localhost:" + ports.recordsManagement()
-                + "/actuator/health", concat(common, List.of("--server.port=" + ports.recordsManagement(),
-                "--spring.grpc.server.port=" + ports.recordsGrpc(),
-                // loopback only in local runs; TLS of the inner zone is proven by records-service's own tests
-                "--spring.grpc.server.ssl.enabled=false",
-                "--spring.grpc.server.host=127.0.0.1",
-                "--records.emr.base-url=http://localhost:" + ports.emrSandbox() + "/fhir"))));
+        plans.add(new ServicePlan(
+                "emr-sandbox",
+                "emr-sandbox",
+                "http://localhost:" + ports.emrSandbox() + "/actuator/health",
+                List.of("--sandbox.port=" + ports.emrSandbox(), "--sandbox.patients=" + sandboxPatients)));
+        plans.add(new ServicePlan(
+                "records-service",
+                "records-service",
+                "http://localhost:" + ports.recordsManagement() + "/actuator/health",
+                concat(
+                        common,
+                        List.of(
+                                "--server.port=" + ports.recordsManagement(),
+                                "--spring.grpc.server.port=" + ports.recordsGrpc(),
+                                // loopback only in local runs; TLS of the inner zone is proven by records-service's own
+                                // tests
+                                "--spring.grpc.server.ssl.enabled=false",
+                                "--spring.grpc.server.host=127.0.0.1",
+                                "--records.emr.base-url=http://localhost:" + ports.emrSandbox() + "/fhir"))));
         for (String db : DATABASES) {
             int port = switch (db) {
                 case "identity" -> ports.identity();
                 case "messaging" -> ports.messaging();
                 default -> ports.billing();
             };
-            plans.add(new ServicePlan(db + "-service", db + "-service", "http://localhost:" + port + "/actuator/health",
-                    concat(common, List.of("--server.port=" + port,
-                            "--spring.datasource.url=" + postgres.jdbcUrl(db),
-                            "--spring.datasource.username=" + postgres.username(),
-                            "--spring.datasource.password=" + postgres.password(),
-                            "--portal.keycloak.base-url=http://localhost:" + ports.keycloak(),
-                            "--spring.grpc.client.channels.records.address=static://localhost:" + ports.recordsGrpc(),
-                            "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + ports.smtp()))));
+            plans.add(new ServicePlan(
+                    db + "-service",
+                    db + "-service",
+                    "http://localhost:" + port + "/actuator/health",
+                    concat(
+                            common,
+                            List.of(
+                                    "--server.port=" + port,
+                                    "--spring.datasource.url=" + postgres.jdbcUrl(db),
+                                    "--spring.datasource.username=" + postgres.username(),
+                                    "--spring.datasource.password=" + postgres.password(),
+                                    "--portal.keycloak.base-url=http://localhost:" + ports.keycloak(),
+                                    "--spring.grpc.client.channels.records.address=static://localhost:"
+                                            + ports.recordsGrpc(),
+                                    "--spring.mail.host=127.0.0.1",
+                                    "--spring.mail.port=" + ports.smtp()))));
         }
-        plans.add(new ServicePlan("gateway", "gateway", "https://localhost:" + ports.gatewayHttps() + "/actuator/health",
-                concat(common, List.of("--server.port=" + ports.gatewayHttps(),
-                        "--gateway.tls.redirect-port=" + ports.gatewayHttp(),
-                        "--management.server.port=" + ports.gatewayManagement(),
-                        "--gateway.security.issuer-uri=" + issuer,
-                        "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
-                        "--IDENTITY_SERVICE_URI=http://localhost:" + ports.identity(),
-                        "--spring.grpc.client.channels.records.address=static://localhost:" + ports.recordsGrpc(),
-                        "--spring.grpc.client.channels.records.negotiation-type=plaintext"))));
+        plans.add(new ServicePlan(
+                "gateway",
+                "gateway",
+                "https://localhost:" + ports.gatewayHttps() + "/actuator/health",
+                concat(
+                        common,
+                        List.of(
+                                "--server.port=" + ports.gatewayHttps(),
+                                "--gateway.tls.redirect-port=" + ports.gatewayHttp(),
+                                "--management.server.port=" + ports.gatewayManagement(),
+                                "--gateway.security.issuer-uri=" + issuer,
+                                "--spring.data.redis.host=" + redis.host(),
+                                "--spring.data.redis.port=" + redis.port(),
+                                "--IDENTITY_SERVICE_URI=http://localhost:" + ports.identity(),
+                                "--spring.grpc.client.channels.records.address=static://localhost:"
+                                        + ports.recordsGrpc(),
+                                "--spring.grpc.client.channels.records.negotiation-type=plaintext"))));
         return plans;
     }
 
@@ -197,17 +251,28 @@ public final class LocalStack implements AutoCloseable {
             return files.filter(p -> p.getFileName().toString().startsWith(module + "-")
                             && p.getFileName().toString().endsWith("-exec.jar"))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no runnable jar in " + target
-                            + ": build first (./mvnw -Plocal package does)"));
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no runnable jar in " + target + ": build first (./mvnw -Plocal package does)"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private void checkPortsFree() {
-        for (int port : List.of(ports.gatewayHttps(), ports.gatewayHttp(), ports.gatewayManagement(), ports.identity(),
-                ports.messaging(), ports.billing(), ports.recordsGrpc(), ports.recordsManagement(), ports.emrSandbox(),
-                ports.keycloak(), ports.keycloakManagement(), ports.kafka(), ports.smtp())) {
+        for (int port : List.of(
+                ports.gatewayHttps(),
+                ports.gatewayHttp(),
+                ports.gatewayManagement(),
+                ports.identity(),
+                ports.messaging(),
+                ports.billing(),
+                ports.recordsGrpc(),
+                ports.recordsManagement(),
+                ports.emrSandbox(),
+                ports.keycloak(),
+                ports.keycloakManagement(),
+                ports.kafka(),
+                ports.smtp())) {
             if (FreePorts.isListening("127.0.0.1", port)) {
                 throw new IllegalStateException("port " + port + " is already in use: is another portal running?");
             }
@@ -216,9 +281,13 @@ public final class LocalStack implements AutoCloseable {
 
     static boolean isUp(String url) {
         try {
-            HttpResponse<String> response = insecureLocalClient().send(
-                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = insecureLocalClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(3))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("\"UP\"");
         } catch (IOException e) {
             return false;
@@ -230,7 +299,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** Trusts the gateway's self-signed local certificate; only ever used against localhost. */
     public static HttpClient insecureLocalClient() {
-        return HttpClient.newBuilder().sslContext(LoopbackTls.trustingContext()).connectTimeout(Duration.ofSeconds(3))
+        return HttpClient.newBuilder()
+                .sslContext(LoopbackTls.trustingContext())
+                .connectTimeout(Duration.ofSeconds(3))
                 .build();
     }
 

@@ -3,14 +3,15 @@ package health.portal.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import health.portal.infra.keycloak.BrowserSignIn;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * The whole portal as the launcher runs it (every service its own process, real Keycloak, Kafka, PostgreSQL, Redis,
@@ -26,8 +27,8 @@ class PortalSmokeIT {
     static void startPortal() {
         stack = LocalStack.start(PortPlan.free(), Path.of("target", "e2e-logs"), 10);
         DemoPatient.Credentials demo = DemoPatient.enroll(stack);
-        demoTokens = BrowserSignIn.signIn(stack.keycloak(), "portal-mobile", null, "http://127.0.0.1/callback",
-                demo.username(), demo.password());
+        demoTokens = BrowserSignIn.signIn(
+                stack.keycloak(), "portal-mobile", null, "http://127.0.0.1/callback", demo.username(), demo.password());
     }
 
     @AfterAll
@@ -83,13 +84,14 @@ class PortalSmokeIT {
     }
 
     private static void assertNoStore(HttpResponse<String> response) {
-        assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(
-                value -> assertThat(value).contains("no-store"));
+        assertThat(response.headers().firstValue("Cache-Control"))
+                .hasValueSatisfying(value -> assertThat(value).contains("no-store"));
     }
 
     private static HttpResponse<String> get(String path, String bearer) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
-                .timeout(Duration.ofSeconds(30)).GET();
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }

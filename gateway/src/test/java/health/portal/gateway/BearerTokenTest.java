@@ -4,6 +4,16 @@ import static health.portal.gateway.SecurityHeaderAssertions.assertProblem;
 import static health.portal.gateway.SecurityHeaderAssertions.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import health.portal.proto.events.v1.SecurityEvent;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.net.http.HttpResponse;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
@@ -12,18 +22,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Consumer;
-
-import org.junit.jupiter.api.Test;
-
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-
-import health.portal.proto.events.v1.SecurityEvent;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Mobile clients: access tokens are checked locally against Keycloak's keys, issuer and audience. */
 class BearerTokenTest extends GatewayTestBase {
@@ -61,19 +59,25 @@ class BearerTokenTest extends GatewayTestBase {
 
         assertProblem(response, 401);
         assertThat(header(response, "WWW-Authenticate")).contains("invalid_token");
-        assertThat(KafkaEvents.await(KAFKA.bootstrapServers(), "portal.security.events", SecurityEvent.class,
-                event -> event.getKind().equals("bad_token_signature") && event.getRoute().equals("/api/records/summary"),
-                Duration.ofSeconds(60))).as("bad_token_signature SecurityEvent").isPresent();
+        assertThat(KafkaEvents.await(
+                        KAFKA.bootstrapServers(),
+                        "portal.security.events",
+                        SecurityEvent.class,
+                        event -> event.getKind().equals("bad_token_signature")
+                                && event.getRoute().equals("/api/records/summary"),
+                        Duration.ofSeconds(60)))
+                .as("bad_token_signature SecurityEvent")
+                .isPresent();
     }
 
     @Test
     void acceptsOnlyTheRealmsIssuer() throws Exception {
         String real = mobileToken(patient("issuer"));
         // control: the same claims signed with a key Keycloak publishes are accepted
-        assertThat(get("/api/me", resign(real, claims -> { })).statusCode()).isEqualTo(200);
+        assertThat(get("/api/me", resign(real, claims -> {})).statusCode()).isEqualTo(200);
         assertProblem(get("/api/me", resign(real, claims -> claims.issuer("http://localhost:1/realms/portal"))), 401);
-        assertProblem(get("/api/me", resign(real, claims -> claims.issuer(KEYCLOAK.baseUrl() + "/realms/master"))),
-                401);
+        assertProblem(
+                get("/api/me", resign(real, claims -> claims.issuer(KEYCLOAK.baseUrl() + "/realms/master"))), 401);
     }
 
     @Test
@@ -82,7 +86,8 @@ class BearerTokenTest extends GatewayTestBase {
         assertProblem(get("/api/me", resign(real, claims -> claims.audience(List.of("account")))), 401);
         assertProblem(get("/api/me", resign(real, claims -> claims.audience((String) null))), 401);
         assertThat(get("/api/me", resign(real, claims -> claims.audience(List.of("account", "portal-api"))))
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -106,10 +111,11 @@ class BearerTokenTest extends GatewayTestBase {
     /** The real token's claims, changed, signed with a key the realm publishes (added by the test). */
     private static String resign(String token, Consumer<JWTClaimsSet.Builder> change) throws Exception {
         KeycloakAdmin.RealmKey key = KeycloakAdmin.trustedTestKey(KEYCLOAK);
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder(SignedJWT.parse(token).getJWTClaimsSet());
+        JWTClaimsSet.Builder claims =
+                new JWTClaimsSet.Builder(SignedJWT.parse(token).getJWTClaimsSet());
         change.accept(claims);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).build(),
-                claims.build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).build(), claims.build());
         jwt.sign(new RSASSASigner((RSAPrivateKey) key.keyPair().getPrivate()));
         return jwt.serialize();
     }

@@ -5,6 +5,12 @@ import static health.portal.gateway.SecurityHeaderAssertions.assertSecurityHeade
 import static health.portal.gateway.SecurityHeaderAssertions.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,14 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import com.nimbusds.jwt.SignedJWT;
-
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Browser sign-in through the gateway (backend-for-frontend): authorization code + PKCE through Keycloak's real
@@ -52,8 +50,14 @@ class BrowserSessionTest extends GatewayTestBase {
         HttpResponse<String> callback = browser.signIn(user);
 
         String setCookie = callback.headers().allValues("Set-Cookie").stream()
-                .filter(c -> c.startsWith(SESSION_COOKIE + "=")).findFirst().orElseThrow();
-        assertThat(setCookie).contains("Secure").containsIgnoringCase("HttpOnly").contains("SameSite=Lax").contains("Path=/")
+                .filter(c -> c.startsWith(SESSION_COOKIE + "="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(setCookie)
+                .contains("Secure")
+                .containsIgnoringCase("HttpOnly")
+                .contains("SameSite=Lax")
+                .contains("Path=/")
                 .doesNotContain("Domain=");
         assertSecurityHeaders(callback);
         // the browser holds nothing but the session cookie: no token in the redirect or the cookie
@@ -68,16 +72,20 @@ class BrowserSessionTest extends GatewayTestBase {
         SignedJWT accessToken = SignedJWT.parse(relayed.substring("Bearer ".length()));
         assertThat(accessToken.getJWTClaimsSet().getSubject()).isEqualTo(user.userId());
         assertThat(accessToken.getJWTClaimsSet().getAudience()).contains("portal-api");
-        assertThat(echo.path("cookie").isNull()).as("the session cookie stays at the gateway").isTrue();
+        assertThat(echo.path("cookie").isNull())
+                .as("the session cookie stays at the gateway")
+                .isTrue();
 
         // a state-changing call with the session cookie needs the CSRF token; the token itself is not relayed
         assertProblem(browser.post("/api/me/preferences", Map.of()), 403);
         JsonNode csrf = JSON.readTree(browser.get("/auth/session").body()).path("csrf");
-        HttpResponse<String> changed = browser.post("/api/me/preferences",
+        HttpResponse<String> changed = browser.post(
+                "/api/me/preferences",
                 Map.of(csrf.path("headerName").asString(), csrf.path("token").asString()));
         assertThat(changed.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(changed.body()).path("csrf").isNull()).isTrue();
-        assertThat(JSON.readTree(changed.body()).path("authorization").asString()).startsWith("Bearer ");
+        assertThat(JSON.readTree(changed.body()).path("authorization").asString())
+                .startsWith("Bearer ");
 
         HttpResponse<String> summary = browser.get("/api/records/summary");
         assertThat(summary.statusCode()).isEqualTo(200);
@@ -101,14 +109,17 @@ class BrowserSessionTest extends GatewayTestBase {
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> me = browser.get("/api/me");
                 assertThat(me.statusCode()).isEqualTo(200);
-                String token = JSON.readTree(me.body()).path("authorization").asString().substring("Bearer ".length());
-                assertThat(SignedJWT.parse(token).getJWTClaimsSet().getSubject()).isEqualTo(user.userId());
+                String token = JSON.readTree(me.body())
+                        .path("authorization")
+                        .asString()
+                        .substring("Bearer ".length());
+                assertThat(SignedJWT.parse(token).getJWTClaimsSet().getSubject())
+                        .isEqualTo(user.userId());
                 relayed.add(token);
             }
             assertThat(relayed).as("a fresh access token per call").hasSize(3);
             assertThat(browser.get("/api/records/summary").statusCode()).isEqualTo(200);
-        }
-        finally {
+        } finally {
             KeycloakAdmin.setClientAttribute(KEYCLOAK, "portal-web", "access.token.lifespan", null);
         }
     }
@@ -117,8 +128,11 @@ class BrowserSessionTest extends GatewayTestBase {
     void pkceIsUsedForTheAuthorizationRequest() {
         HttpResponse<String> start = new Browser().get("/oauth2/authorization/keycloak");
         assertThat(start.statusCode()).isEqualTo(302);
-        assertThat(header(start, "Location")).startsWith(KEYCLOAK.issuerUri() + "/protocol/openid-connect/auth")
-                .contains("client_id=portal-web").contains("code_challenge=").contains("code_challenge_method=S256");
+        assertThat(header(start, "Location"))
+                .startsWith(KEYCLOAK.issuerUri() + "/protocol/openid-connect/auth")
+                .contains("client_id=portal-web")
+                .contains("code_challenge=")
+                .contains("code_challenge_method=S256");
     }
 
     @Test
@@ -134,7 +148,10 @@ class BrowserSessionTest extends GatewayTestBase {
         // left alone longer than the idle timeout, it is gone
         Thread.sleep(IDLE_TIMEOUT.plusSeconds(3).toMillis());
         assertProblem(browser.get("/api/me"), 401);
-        assertThat(JSON.readTree(browser.get("/auth/session").body()).path("authenticated").asBoolean()).isFalse();
+        assertThat(JSON.readTree(browser.get("/auth/session").body())
+                        .path("authenticated")
+                        .asBoolean())
+                .isFalse();
     }
 
     @Test
@@ -149,19 +166,28 @@ class BrowserSessionTest extends GatewayTestBase {
         assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
 
         JsonNode csrf = JSON.readTree(browser.get("/auth/session").body()).path("csrf");
-        HttpResponse<String> logout = browser.post("/logout",
+        HttpResponse<String> logout = browser.post(
+                "/logout",
                 Map.of(csrf.path("headerName").asString(), csrf.path("token").asString()));
         assertThat(logout.statusCode()).isEqualTo(302);
-        assertThat(header(logout, "Clear-Site-Data")).contains("\"cookies\"").contains("\"storage\"")
+        assertThat(header(logout, "Clear-Site-Data"))
+                .contains("\"cookies\"")
+                .contains("\"storage\"")
                 .contains("\"cache\"");
         assertSecurityHeaders(logout);
         String keycloakLogout = header(logout, "Location");
-        assertThat(keycloakLogout).startsWith(KEYCLOAK.issuerUri() + "/protocol/openid-connect/logout")
-                .contains("id_token_hint=").contains("post_logout_redirect_uri=");
+        assertThat(keycloakLogout)
+                .startsWith(KEYCLOAK.issuerUri() + "/protocol/openid-connect/logout")
+                .contains("id_token_hint=")
+                .contains("post_logout_redirect_uri=");
 
         // the old session cookie no longer works, even when replayed by hand
-        HttpResponse<String> replay = send(client(), request("/api/me", "198.51.100.30")
-                .header("Cookie", SESSION_COOKIE + "=" + oldSession).GET().build());
+        HttpResponse<String> replay = send(
+                client(),
+                request("/api/me", "198.51.100.30")
+                        .header("Cookie", SESSION_COOKIE + "=" + oldSession)
+                        .GET()
+                        .build());
         assertProblem(replay, 401);
 
         // RP-initiated logout: Keycloak ends its session and sends the browser back to the portal
@@ -188,8 +214,13 @@ class BrowserSessionTest extends GatewayTestBase {
 
         // the page's sign-out: fetch with the CSRF header, asking for JSON; it is told where to end Keycloak's session
         JsonNode csrf = JSON.readTree(browser.get("/auth/session").body()).path("csrf");
-        HttpResponse<String> logout = browser.post("/logout", Map.of("Accept", "application/json",
-                csrf.path("headerName").asString(), csrf.path("token").asString()));
+        HttpResponse<String> logout = browser.post(
+                "/logout",
+                Map.of(
+                        "Accept",
+                        "application/json",
+                        csrf.path("headerName").asString(),
+                        csrf.path("token").asString()));
         assertThat(logout.statusCode()).isEqualTo(200);
         assertThat(header(logout, "Content-Type")).startsWith("application/json");
         assertThat(header(logout, "Clear-Site-Data")).contains("\"cookies\"");
@@ -197,11 +228,15 @@ class BrowserSessionTest extends GatewayTestBase {
         JsonNode signedOut = JSON.readTree(logout.body());
         assertThat(signedOut.path("signedOut").asBoolean()).isTrue();
         String next = signedOut.path("next").asString();
-        assertThat(next).startsWith(KEYCLOAK.issuerUri() + "/protocol/openid-connect/logout")
+        assertThat(next)
+                .startsWith(KEYCLOAK.issuerUri() + "/protocol/openid-connect/logout")
                 .contains("post_logout_redirect_uri=https://localhost:" + port + "/");
 
         assertProblem(browser.get("/api/me"), 401);
-        assertThat(JSON.readTree(browser.get("/auth/session").body()).path("authenticated").asBoolean()).isFalse();
+        assertThat(JSON.readTree(browser.get("/auth/session").body())
+                        .path("authenticated")
+                        .asBoolean())
+                .isFalse();
         assertThat(browser.get("/").statusCode()).isEqualTo(200);
         // Keycloak ends its session and sends the browser back to the page
         HttpResponse<String> atKeycloak = browser.follow(next);
@@ -214,8 +249,11 @@ class BrowserSessionTest extends GatewayTestBase {
 
         private final Map<String, Map<String, String>> cookies = new ConcurrentHashMap<>();
 
-        private final HttpClient http = HttpClient.newBuilder().sslContext(sslContext())
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        private final HttpClient http = HttpClient.newBuilder()
+                .sslContext(sslContext())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
 
         HttpResponse<String> signIn(TestUser user) {
             HttpResponse<String> start = get("/oauth2/authorization/keycloak");
@@ -224,11 +262,11 @@ class BrowserSessionTest extends GatewayTestBase {
             assertThat(loginPage.statusCode()).as(loginPage.body()).isEqualTo(200);
             Matcher action = FORM_ACTION.matcher(loginPage.body());
             assertThat(action.find()).isTrue();
-            HttpResponse<String> afterLogin = exchange(HttpRequest.newBuilder(URI.create(
-                            action.group(1).replace("&amp;", "&")))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", user.username(),
-                            "password", user.password(), "credentialId", "")))));
+            HttpResponse<String> afterLogin =
+                    exchange(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
+                                    "username", user.username(), "password", user.password(), "credentialId", "")))));
             assertThat(afterLogin.statusCode()).as(afterLogin.body()).isEqualTo(302);
             String callback = header(afterLogin, "Location");
             assertThat(callback).startsWith("https://localhost:" + port + "/login/oauth2/code/keycloak");
@@ -248,7 +286,9 @@ class BrowserSessionTest extends GatewayTestBase {
         }
 
         HttpResponse<String> follow(String location) {
-            return exchange(HttpRequest.newBuilder(URI.create(location)).timeout(Duration.ofSeconds(30)).GET());
+            return exchange(HttpRequest.newBuilder(URI.create(location))
+                    .timeout(Duration.ofSeconds(30))
+                    .GET());
         }
 
         String cookie(String origin, String name) {
@@ -270,8 +310,7 @@ class BrowserSessionTest extends GatewayTestBase {
                     Map<String, String> target = cookies.computeIfAbsent(origin, o -> new ConcurrentHashMap<>());
                     if (cookie.getMaxAge() == 0 || cookie.getValue().isEmpty()) {
                         target.remove(cookie.getName());
-                    }
-                    else {
+                    } else {
                         target.put(cookie.getName(), cookie.getValue());
                     }
                 }
@@ -286,10 +325,10 @@ class BrowserSessionTest extends GatewayTestBase {
         private static String form(Map<String, String> values) {
             StringBuilder body = new StringBuilder();
             values.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
-                    .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
             return body.toString();
         }
     }
-
 }

@@ -1,5 +1,20 @@
 package health.portal.gateway;
 
+import health.portal.gateway.tls.GeneratedCertificate;
+import health.portal.gateway.tls.HttpsRedirectServer;
+import health.portal.infra.kafka.KafkaBroker;
+import health.portal.infra.keycloak.BrowserSignIn;
+import health.portal.infra.keycloak.KeycloakServer;
+import health.portal.infra.redis.RedisServer;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -13,23 +28,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
-import health.portal.gateway.tls.GeneratedCertificate;
-import health.portal.gateway.tls.HttpsRedirectServer;
-import health.portal.infra.kafka.KafkaBroker;
-import health.portal.infra.keycloak.BrowserSignIn;
-import health.portal.infra.keycloak.KeycloakServer;
-import health.portal.infra.redis.RedisServer;
 
 /**
  * One gateway for all test classes (one Spring context), in front of a real Keycloak, Redis and Kafka, a local
@@ -100,14 +98,21 @@ abstract class GatewayTestBase {
 
     /** A client that trusts exactly the gateway's generated certificate, follows no redirects, keeps no cookies. */
     HttpClient client() {
-        return HttpClient.newBuilder().sslContext(sslContext()).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newBuilder()
+                .sslContext(sslContext())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /** Like a browser: keeps cookies (Secure ones only over HTTPS). */
     HttpClient browser(CookieManager cookies) {
-        return HttpClient.newBuilder().sslContext(sslContext()).followRedirects(HttpClient.Redirect.NEVER)
-                .cookieHandler(cookies).connectTimeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newBuilder()
+                .sslContext(sslContext())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .cookieHandler(cookies)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     static CookieManager cookieJar() {
@@ -125,8 +130,7 @@ abstract class GatewayTestBase {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
             return context;
-        }
-        catch (Exception ex) {
+        } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
     }
@@ -137,7 +141,8 @@ abstract class GatewayTestBase {
 
     /** A request from its own client address (through the trusted-proxy header). */
     HttpRequest.Builder request(String path, String clientAddress) {
-        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        return HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
                 .header("X-Forwarded-For", clientAddress);
     }
 
@@ -152,11 +157,9 @@ abstract class GatewayTestBase {
     static HttpResponse<String> send(HttpClient client, HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex);
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }
@@ -169,18 +172,18 @@ abstract class GatewayTestBase {
             String username = "gw-" + name + "-" + suffix;
             String password = "Correct-Horse-" + suffix;
             String patientId = "pat-" + suffix;
-            String userId = KEYCLOAK.createPatientUser(username, password, username + "@example.org", patientId,
-                    "Test", "Patient");
+            String userId = KEYCLOAK.createPatientUser(
+                    username, password, username + "@example.org", patientId, "Test", "Patient");
             return new TestUser(userId, username, password, patientId);
         });
     }
 
     /** A fresh access token of the mobile app (public client, PKCE) for that user. */
     static String mobileToken(TestUser user) {
-        return BrowserSignIn.signIn(KEYCLOAK, "portal-mobile", null, "http://127.0.0.1/callback", user.username(),
-                user.password()).accessToken();
+        return BrowserSignIn.signIn(
+                        KEYCLOAK, "portal-mobile", null, "http://127.0.0.1/callback", user.username(), user.password())
+                .accessToken();
     }
 
-    record TestUser(String userId, String username, String password, String patientId) {
-    }
+    record TestUser(String userId, String username, String password, String patientId) {}
 }

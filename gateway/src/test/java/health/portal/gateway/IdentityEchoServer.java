@@ -1,15 +1,14 @@
 package health.portal.gateway;
 
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.sun.net.httpserver.HttpServer;
-
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stands in for identity-service: answers every request with what it received (path, Authorization, Cookie), so
@@ -25,8 +24,7 @@ final class IdentityEchoServer {
     IdentityEchoServer() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new IllegalStateException(ex);
         }
         server.createContext("/", exchange -> {

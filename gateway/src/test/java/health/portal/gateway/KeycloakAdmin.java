@@ -1,5 +1,16 @@
 package health.portal.gateway;
 
+import health.portal.infra.keycloak.KeycloakServer;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
@@ -18,18 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
-import health.portal.infra.keycloak.KeycloakServer;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 /** The few realm changes the gateway tests need, through Keycloak's admin REST API. */
 final class KeycloakAdmin {
 
@@ -41,8 +40,7 @@ final class KeycloakAdmin {
 
     private static volatile RealmKey realmKey;
 
-    private KeycloakAdmin() {
-    }
+    private KeycloakAdmin() {}
 
     /** Lets portal-web redirect to (and sign out back to) a gateway on a test port. */
     static void allowGatewayOrigin(KeycloakServer keycloak, String origin) {
@@ -50,7 +48,8 @@ final class KeycloakAdmin {
             return;
         }
         String realm = keycloak.baseUrl() + "/admin/realms/" + KeycloakServer.REALM;
-        JsonNode client = call(keycloak, "GET", realm + "/clients?clientId=portal-web", null).get(0);
+        JsonNode client = call(keycloak, "GET", realm + "/clients?clientId=portal-web", null)
+                .get(0);
         ObjectNode updated = (ObjectNode) client;
         Set<String> redirects = new LinkedHashSet<>();
         client.path("redirectUris").forEach(uri -> redirects.add(uri.asString()));
@@ -66,12 +65,12 @@ final class KeycloakAdmin {
     /** Sets (or with null removes) an attribute of a client of the portal realm, e.g. its access token lifespan. */
     static void setClientAttribute(KeycloakServer keycloak, String clientId, String name, String value) {
         String realm = keycloak.baseUrl() + "/admin/realms/" + KeycloakServer.REALM;
-        ObjectNode client = (ObjectNode) call(keycloak, "GET", realm + "/clients?clientId=" + clientId, null).get(0);
+        ObjectNode client = (ObjectNode) call(keycloak, "GET", realm + "/clients?clientId=" + clientId, null)
+                .get(0);
         ObjectNode attributes = (ObjectNode) client.path("attributes");
         if (value == null) {
             attributes.remove(name);
-        }
-        else {
+        } else {
             attributes.put(name, value);
         }
         call(keycloak, "PUT", realm + "/clients/" + client.path("id").asString(), client);
@@ -93,24 +92,49 @@ final class KeycloakAdmin {
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
             X500Name name = new X500Name("CN=gateway-test");
-            var certificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
-                    BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)),
-                    Date.from(Instant.now().plusSeconds(86400)), name, pair.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+            var certificate = new JcaX509CertificateConverter()
+                    .getCertificate(new JcaX509v3CertificateBuilder(
+                                    name,
+                                    BigInteger.ONE,
+                                    Date.from(Instant.now().minusSeconds(60)),
+                                    Date.from(Instant.now().plusSeconds(86400)),
+                                    name,
+                                    pair.getPublic())
+                            .build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
             String realm = keycloak.baseUrl() + "/admin/realms/" + KeycloakServer.REALM;
             String realmId = call(keycloak, "GET", realm, null).path("id").asString();
             Map<String, Object> component = Map.of(
-                    "name", "gateway-test-key", "providerId", "rsa",
-                    "providerType", "org.keycloak.keys.KeyProvider", "parentId", realmId,
-                    "config", Map.of("priority", List.of("-100"), "enabled", List.of("true"),
-                            "active", List.of("false"), "algorithm", List.of("RS256"),
-                            "privateKey", List.of(pem(pair.getPrivate())), "certificate", List.of(pem(certificate))));
+                    "name",
+                    "gateway-test-key",
+                    "providerId",
+                    "rsa",
+                    "providerType",
+                    "org.keycloak.keys.KeyProvider",
+                    "parentId",
+                    realmId,
+                    "config",
+                    Map.of(
+                            "priority",
+                            List.of("-100"),
+                            "enabled",
+                            List.of("true"),
+                            "active",
+                            List.of("false"),
+                            "algorithm",
+                            List.of("RS256"),
+                            "privateKey",
+                            List.of(pem(pair.getPrivate())),
+                            "certificate",
+                            List.of(pem(certificate))));
             call(keycloak, "POST", realm + "/components", JSON.valueToTree(component));
-            String modulus = Base64.getUrlEncoder().withoutPadding()
+            String modulus = Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString(unsigned(((RSAPublicKey) pair.getPublic()).getModulus()));
-            JsonNode jwks = JSON.readTree(HTTP.send(HttpRequest.newBuilder(
-                    URI.create(keycloak.issuerUri() + "/protocol/openid-connect/certs")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode jwks = JSON.readTree(HTTP.send(
+                            HttpRequest.newBuilder(URI.create(keycloak.issuerUri() + "/protocol/openid-connect/certs"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
             List<String> kids = new ArrayList<>();
             for (JsonNode key : jwks.path("keys")) {
                 if (modulus.equals(key.path("n").asString(""))) {
@@ -125,8 +149,7 @@ final class KeycloakAdmin {
         }
     }
 
-    record RealmKey(String kid, KeyPair keyPair) {
-    }
+    record RealmKey(String kid, KeyPair keyPair) {}
 
     private static byte[] unsigned(BigInteger value) {
         byte[] bytes = value.toByteArray();
@@ -147,19 +170,20 @@ final class KeycloakAdmin {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                     .header("Authorization", "Bearer " + keycloak.adminAccessToken())
                     .header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 300) {
-                throw new IllegalStateException(method + " " + url + " -> " + response.statusCode() + " "
-                        + response.body());
+                throw new IllegalStateException(
+                        method + " " + url + " -> " + response.statusCode() + " " + response.body());
             }
             return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        }
-        catch (java.io.IOException ex) {
+        } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }

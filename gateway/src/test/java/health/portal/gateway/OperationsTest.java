@@ -6,23 +6,21 @@ import static health.portal.gateway.SecurityHeaderAssertions.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import health.portal.proto.events.v1.AccessTerminated;
+import health.portal.proto.events.v1.ActorType;
+import health.portal.proto.events.v1.AuditEvent;
+import health.portal.proto.events.v1.Outcome;
+import health.portal.proto.events.v1.SecurityEvent;
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLSocket;
-
-import org.junit.jupiter.api.Test;
-
-import health.portal.proto.events.v1.AccessTerminated;
-import health.portal.proto.events.v1.ActorType;
-import health.portal.proto.events.v1.AuditEvent;
-import health.portal.proto.events.v1.Outcome;
-import health.portal.proto.events.v1.SecurityEvent;
 
 /** Rate limits, maintenance mode, terminated users, audit and security events, TLS, management port. */
 class OperationsTest extends GatewayTestBase {
@@ -33,8 +31,12 @@ class OperationsTest extends GatewayTestBase {
         String token = mobileToken(user);
         HttpResponse<String> last = null;
         for (int i = 0; i <= USER_LIMIT; i++) {
-            last = send(client(), request("/api/me", "203.0.113." + (i % 200 + 1))
-                    .header("Authorization", "Bearer " + token).GET().build());
+            last = send(
+                    client(),
+                    request("/api/me", "203.0.113." + (i % 200 + 1))
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build());
             if (i < USER_LIMIT) {
                 assertThat(last.statusCode()).as("request %d", i + 1).isEqualTo(200);
             }
@@ -43,10 +45,16 @@ class OperationsTest extends GatewayTestBase {
         assertThat(Long.parseLong(header(last, "Retry-After"))).isBetween(1L, 60L);
         assertSecurityHeaders(last);
         // another user is not affected
-        assertThat(get("/api/me", mobileToken(patient("unlimited"))).statusCode()).isEqualTo(200);
-        assertThat(KafkaEvents.await(KAFKA.bootstrapServers(), "portal.security.events", SecurityEvent.class,
-                event -> event.getKind().equals("rate_limited") && event.getUserId().equals(user.userId()),
-                Duration.ofSeconds(60))).isPresent();
+        assertThat(get("/api/me", mobileToken(patient("unlimited"))).statusCode())
+                .isEqualTo(200);
+        assertThat(KafkaEvents.await(
+                        KAFKA.bootstrapServers(),
+                        "portal.security.events",
+                        SecurityEvent.class,
+                        event -> event.getKind().equals("rate_limited")
+                                && event.getUserId().equals(user.userId()),
+                        Duration.ofSeconds(60)))
+                .isPresent();
     }
 
     @Test
@@ -59,25 +67,38 @@ class OperationsTest extends GatewayTestBase {
         assertThat(header(refused, "Retry-After")).matches("\\d+");
         assertThat(enroll("192.0.2.78").statusCode()).as("another address").isEqualTo(200);
         // the general limit is far higher: other routes from the same address still work
-        assertThat(send(client(), request("/api/terms/current", "192.0.2.77").GET().build()).statusCode())
+        assertThat(send(
+                                client(),
+                                request("/api/terms/current", "192.0.2.77")
+                                        .GET()
+                                        .build())
+                        .statusCode())
                 .isEqualTo(200);
     }
 
     private HttpResponse<String> enroll(String address) {
-        return send(client(), request("/api/enrollment/verify", address).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"X\"}")).build());
+        return send(
+                client(),
+                request("/api/enrollment/verify", address)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"X\"}"))
+                        .build());
     }
 
     @Test
     void maintenanceModeIsSwitchedWithoutRestartAndHealthStillAnswers() {
         String token = mobileToken(patient("maintenance"));
-        HttpClient management = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient management =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI switchUri = URI.create("http://127.0.0.1:" + managementPort + "/actuator/maintenance");
         try {
-            HttpResponse<String> on = send(management, HttpRequest.newBuilder(switchUri)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"message\":\"Back at 14:00 UTC\",\"retryAfterSeconds\":120}")).build());
+            HttpResponse<String> on = send(
+                    management,
+                    HttpRequest.newBuilder(switchUri)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"message\":\"Back at 14:00 UTC\",\"retryAfterSeconds\":120}"))
+                            .build());
             assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
             assertThat(on.body()).contains("\"enabled\":true");
 
@@ -88,11 +109,12 @@ class OperationsTest extends GatewayTestBase {
             assertSecurityHeaders(refused);
             assertProblem(get("/api/records/summary", token), 503);
             assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
-            assertThat(send(management, HttpRequest.newBuilder(switchUri).GET().build()).body())
+            assertThat(send(management, HttpRequest.newBuilder(switchUri).GET().build())
+                            .body())
                     .contains("\"enabled\":true");
-        }
-        finally {
-            HttpResponse<String> off = send(management, HttpRequest.newBuilder(switchUri).DELETE().build());
+        } finally {
+            HttpResponse<String> off =
+                    send(management, HttpRequest.newBuilder(switchUri).DELETE().build());
             assertThat(off.statusCode()).isEqualTo(200);
         }
         assertThat(get("/api/me", token).statusCode()).isEqualTo(200);
@@ -105,27 +127,41 @@ class OperationsTest extends GatewayTestBase {
         assertThat(get("/api/me", token).statusCode()).isEqualTo(200);
 
         Instant published = Instant.now();
-        KafkaEvents.publish(KAFKA.bootstrapServers(), "portal.identity.events", user.patientId(),
-                AccessTerminated.newBuilder().setPatientId(user.patientId()).setUserId(user.userId())
-                        .setReason("test").setTerminatedBy("staff-1").build());
+        KafkaEvents.publish(
+                KAFKA.bootstrapServers(),
+                "portal.identity.events",
+                user.patientId(),
+                AccessTerminated.newBuilder()
+                        .setPatientId(user.patientId())
+                        .setUserId(user.userId())
+                        .setReason("test")
+                        .setTerminatedBy("staff-1")
+                        .build());
 
         HttpResponse<String> response = get("/api/me", token);
-        while (response.statusCode() == 200 && Duration.between(published, Instant.now()).toSeconds() < 60) {
+        while (response.statusCode() == 200
+                && Duration.between(published, Instant.now()).toSeconds() < 60) {
             Thread.sleep(500);
             response = get("/api/me", token);
         }
         assertProblem(response, 403);
         assertThat(Duration.between(published, Instant.now())).isLessThan(Duration.ofSeconds(60));
         assertProblem(get("/api/records/summary", token), 403);
-        assertThat(get("/api/me", mobileToken(patient("still-active"))).statusCode()).isEqualTo(200);
+        assertThat(get("/api/me", mobileToken(patient("still-active"))).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void everyApiRequestIsAuditedWithoutContent() {
         TestUser user = patient("audited");
         assertThat(get("/api/records/summary", mobileToken(user)).statusCode()).isEqualTo(200);
-        AuditEvent success = KafkaEvents.await(KAFKA.bootstrapServers(), "portal.audit.events", AuditEvent.class,
-                event -> event.getActorId().equals(user.userId()), Duration.ofSeconds(60)).orElseThrow();
+        AuditEvent success = KafkaEvents.await(
+                        KAFKA.bootstrapServers(),
+                        "portal.audit.events",
+                        AuditEvent.class,
+                        event -> event.getActorId().equals(user.userId()),
+                        Duration.ofSeconds(60))
+                .orElseThrow();
         assertThat(success.getActorType()).isEqualTo(ActorType.PATIENT);
         assertThat(success.getPatientId()).isEqualTo(user.patientId());
         assertThat(success.getResource()).isEqualTo("/api/records/summary");
@@ -134,8 +170,13 @@ class OperationsTest extends GatewayTestBase {
         assertThat(success.toString()).doesNotContain("Peanut"); // no clinical content
 
         send(client(), request("/api/me", "192.0.2.99").GET().build());
-        AuditEvent denied = KafkaEvents.await(KAFKA.bootstrapServers(), "portal.audit.events", AuditEvent.class,
-                event -> event.getClientIp().equals("192.0.2.99"), Duration.ofSeconds(60)).orElseThrow();
+        AuditEvent denied = KafkaEvents.await(
+                        KAFKA.bootstrapServers(),
+                        "portal.audit.events",
+                        AuditEvent.class,
+                        event -> event.getClientIp().equals("192.0.2.99"),
+                        Duration.ofSeconds(60))
+                .orElseThrow();
         assertThat(denied.getActorType()).isEqualTo(ActorType.ANONYMOUS);
         assertThat(denied.getOutcome()).isEqualTo(Outcome.DENIED);
         assertThat(denied.getResource()).isEqualTo("/api/me");
@@ -146,25 +187,40 @@ class OperationsTest extends GatewayTestBase {
         for (int i = 0; i < 5; i++) {
             send(client(), request("/api/records/labs", "192.0.2.150").GET().build());
         }
-        assertThat(KafkaEvents.await(KAFKA.bootstrapServers(), "portal.security.events", SecurityEvent.class,
-                event -> event.getKind().equals("auth.burst_401") && event.getClientIp().equals("192.0.2.150"),
-                Duration.ofSeconds(60))).isPresent();
-        HttpResponse<String> metrics = send(HttpClient.newHttpClient(), HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).GET().build());
-        assertThat(metrics.body()).contains("gateway_security_events_total{").contains("kind=\"auth.burst_401\"")
+        assertThat(KafkaEvents.await(
+                        KAFKA.bootstrapServers(),
+                        "portal.security.events",
+                        SecurityEvent.class,
+                        event -> event.getKind().equals("auth.burst_401")
+                                && event.getClientIp().equals("192.0.2.150"),
+                        Duration.ofSeconds(60)))
+                .isPresent();
+        HttpResponse<String> metrics = send(
+                HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                        .GET()
+                        .build());
+        assertThat(metrics.body())
+                .contains("gateway_security_events_total{")
+                .contains("kind=\"auth.burst_401\"")
                 .contains("gateway_auth_failures_total{");
     }
 
     @Test
     void metricsPerRouteAreOnTheManagementPortOnly() {
         get("/api/terms/current", null);
-        HttpResponse<String> metrics = send(HttpClient.newHttpClient(), HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).GET().build());
+        HttpResponse<String> metrics = send(
+                HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                        .GET()
+                        .build());
         assertThat(metrics.statusCode()).isEqualTo(200);
         // the series the alert rules in deploy/monitoring/gateway-alerts.yml rely on
-        assertThat(metrics.body()).contains("spring_cloud_gateway_requests_seconds_count{")
+        assertThat(metrics.body())
+                .contains("spring_cloud_gateway_requests_seconds_count{")
                 .contains("spring_cloud_gateway_requests_seconds_bucket{")
-                .contains("routeId=\"identity-terms\"").contains("http_server_requests_seconds_count{")
+                .contains("routeId=\"identity-terms\"")
+                .contains("http_server_requests_seconds_count{")
                 .contains("http_server_requests_seconds_bucket{");
         assertProblem(get("/actuator/prometheus", null), 404);
         assertProblem(get("/actuator/maintenance", null), 404);
@@ -175,12 +231,18 @@ class OperationsTest extends GatewayTestBase {
     void traceContextIsPropagatedToIdentityAndRecordsService() {
         String token = mobileToken(patient("traced"));
         HttpResponse<String> me = get("/api/me", token);
-        String downstream = tools.jackson.databind.json.JsonMapper.builder().build().readTree(me.body())
-                .path("traceparent").asString(null);
-        assertThat(downstream).as("W3C trace context to identity-service").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+        String downstream = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(me.body())
+                .path("traceparent")
+                .asString(null);
+        assertThat(downstream)
+                .as("W3C trace context to identity-service")
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
 
         assertThat(get("/api/records/summary", token).statusCode()).isEqualTo(200);
-        assertThat(RECORDS.lastTraceparent.get()).as("W3C trace context in gRPC metadata")
+        assertThat(RECORDS.lastTraceparent.get())
+                .as("W3C trace context in gRPC metadata")
                 .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
     }
 
@@ -195,7 +257,8 @@ class OperationsTest extends GatewayTestBase {
     void onlyTls12And13WithStrongCiphersAreSpoken() throws Exception {
         assertThat(handshake("TLSv1.3", null)).isEqualTo("TLSv1.3");
         assertThat(handshake("TLSv1.2", null)).isEqualTo("TLSv1.2");
-        assertThat(handshake("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")).isEqualTo("TLSv1.2");
+        assertThat(handshake("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"))
+                .isEqualTo("TLSv1.2");
         // CBC suites are not among the configured ones
         assertThatThrownBy(() -> handshake("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"))
                 .isInstanceOf(SSLHandshakeException.class);
@@ -217,7 +280,11 @@ class OperationsTest extends GatewayTestBase {
     void theGatewaysOwnApiIsDescribed() {
         HttpResponse<String> docs = get("/v3/api-docs", null);
         assertThat(docs.statusCode()).isEqualTo(200);
-        assertThat(docs.body()).contains("/api/records/summary").contains("/api/records/export")
-                .contains("/api/records/documents/{id}").contains("/auth/session").contains("bearer");
+        assertThat(docs.body())
+                .contains("/api/records/summary")
+                .contains("/api/records/export")
+                .contains("/api/records/documents/{id}")
+                .contains("/auth/session")
+                .contains("bearer");
     }
 }

@@ -4,6 +4,8 @@ import static health.portal.gateway.SecurityHeaderAssertions.assertSecurityHeade
 import static health.portal.gateway.SecurityHeaderAssertions.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashSet;
@@ -11,8 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.Test;
 
 /**
  * The patient web page at {@code /}: public, with the emergency notice and the sign-in entry point, its files served
@@ -40,15 +40,21 @@ class PortalPageTest extends GatewayTestBase {
                         + "messages are for non-urgent matters.")
                 .containsPattern("<a id=\"sign-in\"[^>]*href=\"/oauth2/authorization/keycloak\"[^>]*>Sign in</a>")
                 .contains(">Terms of use</a>")
-                .contains("href=\"/api/records/export\"").contains("Download my record (FHIR JSON)")
+                .contains("href=\"/api/records/export\"")
+                .contains("Download my record (FHIR JSON)")
                 .contains(">Sign out</button>");
         // the CSP (script-src 'self'; style-src 'self') would block inline code: there must be none
-        assertThat(page.body()).doesNotContainPattern("<script(?![^>]*\\ssrc=)")
-                .doesNotContainPattern("\\sstyle=").doesNotContain("<style").doesNotContainPattern("\\son[a-z]+=")
-                .doesNotContain("http://").doesNotContain("https://");
+        assertThat(page.body())
+                .doesNotContainPattern("<script(?![^>]*\\ssrc=)")
+                .doesNotContainPattern("\\sstyle=")
+                .doesNotContain("<style")
+                .doesNotContainPattern("\\son[a-z]+=")
+                .doesNotContain("http://")
+                .doesNotContain("https://");
         // the sign-in entry point really starts the sign-in
-        HttpResponse<String> signIn = send(client(), request("/oauth2/authorization/keycloak", "198.51.100.40")
-                .GET().build());
+        HttpResponse<String> signIn = send(
+                client(),
+                request("/oauth2/authorization/keycloak", "198.51.100.40").GET().build());
         assertThat(signIn.statusCode()).isEqualTo(302);
         assertThat(header(signIn, "Location")).startsWith(KEYCLOAK.issuerUri());
     }
@@ -77,19 +83,35 @@ class PortalPageTest extends GatewayTestBase {
     @Test
     void theScriptRendersDataAsTextAndStoresNothingInTheBrowser() {
         String script = browserGet("/portal/portal.js").body();
-        assertThat(script).contains("textContent").contains("credentials: 'same-origin'")
-                .contains("'/auth/session'").contains("'/api/me'").contains("'/api/records/summary'")
-                .contains("'/api/me/terms-acceptance'").contains("'/logout'").contains("csrf.headerName")
+        assertThat(script)
+                .contains("textContent")
+                .contains("credentials: 'same-origin'")
+                .contains("'/auth/session'")
+                .contains("'/api/me'")
+                .contains("'/api/records/summary'")
+                .contains("'/api/me/terms-acceptance'")
+                .contains("'/logout'")
+                .contains("csrf.headerName")
                 .contains("temporarily unavailable");
-        assertThat(script).doesNotContain("innerHTML").doesNotContain("outerHTML").doesNotContain("insertAdjacentHTML")
-                .doesNotContain("document.write").doesNotContain("localStorage").doesNotContain("sessionStorage")
-                .doesNotContain("indexedDB").doesNotContain("document.cookie").doesNotContain("eval(");
+        assertThat(script)
+                .doesNotContain("innerHTML")
+                .doesNotContain("outerHTML")
+                .doesNotContain("insertAdjacentHTML")
+                .doesNotContain("document.write")
+                .doesNotContain("localStorage")
+                .doesNotContain("sessionStorage")
+                .doesNotContain("indexedDB")
+                .doesNotContain("document.cookie")
+                .doesNotContain("eval(");
     }
 
     @Test
     void signingOutWithoutASessionLandsOnThePortal() {
-        HttpResponse<String> plain = send(client(), request("/logout", "198.51.100.41")
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        HttpResponse<String> plain = send(
+                client(),
+                request("/logout", "198.51.100.41")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build());
         assertThat(plain.statusCode()).isEqualTo(302);
         assertThat(header(plain, "Location")).isEqualTo("/");
         assertSecurityHeaders(plain);
@@ -98,7 +120,11 @@ class PortalPageTest extends GatewayTestBase {
 
     /** As a browser navigates: asking for HTML first. */
     private HttpResponse<String> browserGet(String path) {
-        return send(client(), request(path, "198.51.100.40")
-                .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8").GET().build());
+        return send(
+                client(),
+                request(path, "198.51.100.40")
+                        .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+                        .GET()
+                        .build());
     }
 }

@@ -4,19 +4,17 @@ import static health.portal.gateway.SecurityHeaderAssertions.assertProblem;
 import static health.portal.gateway.SecurityHeaderAssertions.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
-import java.security.interfaces.RSAPrivateKey;
-
-import org.junit.jupiter.api.Test;
-
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
+import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import java.net.http.HttpResponse;
+import java.security.interfaces.RSAPrivateKey;
 
 /** JSON over HTTPS mapped onto records-service gRPC: token relayed, patient from the token, statuses mapped. */
 class RecordsApiTest extends GatewayTestBase {
@@ -34,11 +32,14 @@ class RecordsApiTest extends GatewayTestBase {
         assertThat(header(response, "Content-Type")).startsWith("application/json");
         JsonNode summary = JSON.readTree(response.body());
         assertThat(summary.path("patient").path("patientId").asString()).isEqualTo(user.patientId());
-        assertThat(summary.path("allergies").get(0).path("substance").asString()).isEqualTo("Peanut");
+        assertThat(summary.path("allergies").get(0).path("substance").asString())
+                .isEqualTo("Peanut");
         assertThat(summary.has("problems")).as("empty lists are present").isTrue();
         assertThat(RECORDS.lastAuthorization.get()).isEqualTo("Bearer " + token);
         assertThat(RECORDS.lastPatientId.get()).isEqualTo(user.patientId());
-        assertThat(RECORDS.lastDeadlineMillis.get()).as("deadline set by the gateway").isNotNull()
+        assertThat(RECORDS.lastDeadlineMillis.get())
+                .as("deadline set by the gateway")
+                .isNotNull()
                 .isLessThanOrEqualTo(2000L);
     }
 
@@ -56,7 +57,9 @@ class RecordsApiTest extends GatewayTestBase {
     @Test
     void pagingIsPassedOnAndValidated() {
         String token = mobileToken(patient("records"));
-        assertThat(JSON.readTree(get("/api/records/labs?pageSize=1", token).body()).path("nextPageToken").asString())
+        assertThat(JSON.readTree(get("/api/records/labs?pageSize=1", token).body())
+                        .path("nextPageToken")
+                        .asString())
                 .isEqualTo("page-2");
         assertProblem(get("/api/records/labs?pageSize=0", token), 400);
         assertProblem(get("/api/records/labs?pageSize=101", token), 400);
@@ -105,11 +108,14 @@ class RecordsApiTest extends GatewayTestBase {
         HttpResponse<String> export = get("/api/records/export", mobileToken(user));
         assertThat(export.statusCode()).isEqualTo(200);
         assertThat(header(export, "Content-Type")).startsWith("application/fhir+json");
-        assertThat(header(export, "Content-Disposition")).startsWith("attachment").contains("health-record-")
+        assertThat(header(export, "Content-Disposition"))
+                .startsWith("attachment")
+                .contains("health-record-")
                 .contains(".json");
         JsonNode bundle = JSON.readTree(export.body());
         assertThat(bundle.path("resourceType").asString()).isEqualTo("Bundle");
-        assertThat(bundle.path("entry").get(0).path("resource").path("id").asString()).isEqualTo(user.patientId());
+        assertThat(bundle.path("entry").get(0).path("resource").path("id").asString())
+                .isEqualTo(user.patientId());
     }
 
     @Test
@@ -117,9 +123,10 @@ class RecordsApiTest extends GatewayTestBase {
         String real = mobileToken(patient("records"));
         KeycloakAdmin.RealmKey key = KeycloakAdmin.trustedTestKey(KEYCLOAK);
         JWTClaimsSet claims = new JWTClaimsSet.Builder(SignedJWT.parse(real).getJWTClaimsSet())
-                .claim("patient_id", null).build();
-        SignedJWT withoutPatient = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).build(),
-                claims);
+                .claim("patient_id", null)
+                .build();
+        SignedJWT withoutPatient = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).build(), claims);
         withoutPatient.sign(new RSASSASigner((RSAPrivateKey) key.keyPair().getPrivate()));
         HttpResponse<String> response = get("/api/records/summary", withoutPatient.serialize());
         assertProblem(response, 403);

@@ -1,11 +1,6 @@
 package health.portal.gateway;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReference;
-
 import com.google.protobuf.ByteString;
-
 import health.portal.proto.records.v1.Allergy;
 import health.portal.proto.records.v1.Document;
 import health.portal.proto.records.v1.DocumentContent;
@@ -32,6 +27,10 @@ import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * records.proto implemented in the test, on a local port (plaintext): remembers the authorization metadata and the
  * patient id of the last call, and answers per document id with the gRPC status the tests need.
@@ -39,8 +38,8 @@ import io.grpc.stub.StreamObserver;
  */
 final class TestRecordsServer {
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
-            Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     final AtomicReference<String> lastAuthorization = new AtomicReference<>();
 
@@ -57,13 +56,13 @@ final class TestRecordsServer {
     TestRecordsServer() {
         ServerInterceptor capture = new ServerInterceptor() {
             @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                              ServerCallHandler<Q, R> next) {
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
                 lastAuthorization.set(headers.get(AUTHORIZATION));
                 lastTraceparent.set(headers.get(TRACEPARENT));
                 io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
-                lastDeadlineMillis.set(deadline == null ? null
-                        : deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS));
+                lastDeadlineMillis.set(
+                        deadline == null ? null : deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS));
                 return Contexts.interceptCall(io.grpc.Context.current(), call, headers, next);
             }
         };
@@ -72,8 +71,7 @@ final class TestRecordsServer {
                     .addService(ServerInterceptors.intercept(new Records(), capture))
                     .build()
                     .start();
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new IllegalStateException(ex);
         }
     }
@@ -88,9 +86,15 @@ final class TestRecordsServer {
         public void getHealthSummary(PatientRequest request, StreamObserver<HealthSummary> response) {
             lastPatientId.set(request.getPatientId());
             response.onNext(HealthSummary.newBuilder()
-                    .setPatient(PatientProfile.newBuilder().setPatientId(request.getPatientId())
-                            .setGivenName("Ada").setFamilyName("Lovelace").setBirthDate("1985-12-10"))
-                    .addAllergies(Allergy.newBuilder().setId("a1").setSubstance("Peanut").setCriticality("high"))
+                    .setPatient(PatientProfile.newBuilder()
+                            .setPatientId(request.getPatientId())
+                            .setGivenName("Ada")
+                            .setFamilyName("Lovelace")
+                            .setBirthDate("1985-12-10"))
+                    .addAllergies(Allergy.newBuilder()
+                            .setId("a1")
+                            .setSubstance("Peanut")
+                            .setCriticality("high"))
                     .build());
             response.onCompleted();
         }
@@ -108,7 +112,8 @@ final class TestRecordsServer {
         @Override
         public void listVisits(PagedPatientRequest request, StreamObserver<VisitPage> response) {
             lastPatientId.set(request.getPatientId());
-            response.onNext(VisitPage.newBuilder().addVisits(Visit.newBuilder().setId("v1").setVisitClass("ambulatory"))
+            response.onNext(VisitPage.newBuilder()
+                    .addVisits(Visit.newBuilder().setId("v1").setVisitClass("ambulatory"))
                     .build());
             response.onCompleted();
         }
@@ -119,7 +124,9 @@ final class TestRecordsServer {
         public void listDocuments(PagedPatientRequest request, StreamObserver<DocumentPage> response) {
             lastPatientId.set(request.getPatientId());
             response.onNext(DocumentPage.newBuilder()
-                    .addDocuments(Document.newBuilder().setId("d1").setTitle("Discharge summary")
+                    .addDocuments(Document.newBuilder()
+                            .setId("d1")
+                            .setTitle("Discharge summary")
                             .setContentType("application/pdf"))
                     .build());
             response.onCompleted();
@@ -129,25 +136,31 @@ final class TestRecordsServer {
         public void getDocument(DocumentRequest request, StreamObserver<DocumentContent> response) {
             lastPatientId.set(request.getPatientId());
             switch (request.getDocumentId()) {
-                case "missing" -> response.onError(Status.NOT_FOUND.withDescription("no such document")
-                        .asRuntimeException());
+                case "missing" ->
+                    response.onError(
+                            Status.NOT_FOUND.withDescription("no such document").asRuntimeException());
                 case "forbidden" -> response.onError(Status.PERMISSION_DENIED.asRuntimeException());
                 case "unauthenticated" -> response.onError(Status.UNAUTHENTICATED.asRuntimeException());
-                case "invalid" -> response.onError(Status.INVALID_ARGUMENT.withDescription("document id rejected")
-                        .asRuntimeException());
+                case "invalid" ->
+                    response.onError(Status.INVALID_ARGUMENT
+                            .withDescription("document id rejected")
+                            .asRuntimeException());
                 case "down" -> response.onError(Status.UNAVAILABLE.asRuntimeException());
-                case "slow" -> { } // never answers: the gateway's deadline must end the call
+                case "slow" -> {} // never answers: the gateway's deadline must end the call
                 case "html" -> {
                     response.onNext(DocumentContent.newBuilder()
                             .setDocument(Document.newBuilder().setId("html").setContentType("text/html"))
-                            .setContent(ByteString.copyFromUtf8("<script>alert(1)</script>")).build());
+                            .setContent(ByteString.copyFromUtf8("<script>alert(1)</script>"))
+                            .build());
                     response.onCompleted();
                 }
                 default -> {
                     response.onNext(DocumentContent.newBuilder()
-                            .setDocument(Document.newBuilder().setId(request.getDocumentId())
+                            .setDocument(Document.newBuilder()
+                                    .setId(request.getDocumentId())
                                     .setContentType("application/pdf"))
-                            .setContent(ByteString.copyFrom("%PDF-1.4 test", StandardCharsets.US_ASCII)).build());
+                            .setContent(ByteString.copyFrom("%PDF-1.4 test", StandardCharsets.US_ASCII))
+                            .build());
                     response.onCompleted();
                 }
             }
@@ -161,7 +174,8 @@ final class TestRecordsServer {
             byte[] bytes = bundle.getBytes(StandardCharsets.UTF_8);
             for (int i = 0; i < bytes.length; i += 16) {
                 response.onNext(ExportChunk.newBuilder()
-                        .setData(ByteString.copyFrom(bytes, i, Math.min(16, bytes.length - i))).build());
+                        .setData(ByteString.copyFrom(bytes, i, Math.min(16, bytes.length - i)))
+                        .build());
             }
             response.onCompleted();
         }

@@ -1,5 +1,8 @@
 package health.portal.identity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import health.portal.infra.kafka.KafkaBroker;
 import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.platform.events.Envelopes;
@@ -15,11 +18,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.UserRepresentation;
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.dao.DataAccessException;
 import tools.jackson.databind.JsonNode;
 
@@ -29,46 +27,66 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 class AccessLogTest extends IdentityIntegrationTest {
 
     @Test
     void signInsFailuresSignOutsAndRecordAccessesShowInThePatientsOwnLog() throws Exception {
         Patient patient = enrollNewPatient("log");
-        assertThat(attemptSignIn(patient.username(), "Wrong-Password-123").succeeded()).isFalse();
+        assertThat(attemptSignIn(patient.username(), "Wrong-Password-123").succeeded())
+                .isFalse();
         BrowserSignIn.Tokens tokens = signIn(patient.username(), patient.password());
         signOut(tokens.refreshToken());
 
-        EventEnvelope audit = Envelopes.wrap(AuditEvent.newBuilder()
-                .setActorId(patient.userId()).setActorType(ActorType.PATIENT).setPatientId(patient.patientId())
-                .setAction("records.GetHealthSummary").setResource("HealthSummary").setOutcome(Outcome.SUCCESS)
-                .setClientIp("203.0.113.7").setUserAgent("Mozilla/5.0 (iPhone)").build(),
-                patient.patientId(), "records-service", null, Instant.now());
+        EventEnvelope audit = Envelopes.wrap(
+                AuditEvent.newBuilder()
+                        .setActorId(patient.userId())
+                        .setActorType(ActorType.PATIENT)
+                        .setPatientId(patient.patientId())
+                        .setAction("records.GetHealthSummary")
+                        .setResource("HealthSummary")
+                        .setOutcome(Outcome.SUCCESS)
+                        .setClientIp("203.0.113.7")
+                        .setUserAgent("Mozilla/5.0 (iPhone)")
+                        .build(),
+                patient.patientId(),
+                "records-service",
+                null,
+                Instant.now());
         // at-least-once delivery: the same event twice
         sendAudit(audit);
         sendAudit(audit);
 
         String token = signIn(patient.username(), patient.password()).accessToken();
-        List<JsonNode> entries = awaitEntries(token, list -> list.stream()
-                .anyMatch(e -> e.path("category").asString().equals("RECORD_ACCESS")));
-        List<String> categories = entries.stream().map(e -> e.path("category").asString()).toList();
+        List<JsonNode> entries = awaitEntries(
+                token,
+                list -> list.stream()
+                        .anyMatch(e -> e.path("category").asString().equals("RECORD_ACCESS")));
+        List<String> categories =
+                entries.stream().map(e -> e.path("category").asString()).toList();
         assertThat(categories).contains("SIGN_IN", "SIGN_IN_FAILED", "SIGN_OUT", "RECORD_ACCESS", "ACCOUNT");
         assertThat(categories.stream().filter("RECORD_ACCESS"::equals).count()).isEqualTo(1);
-        JsonNode access = entries.stream().filter(e -> e.path("category").asString().equals("RECORD_ACCESS"))
-                .findFirst().orElseThrow();
+        JsonNode access = entries.stream()
+                .filter(e -> e.path("category").asString().equals("RECORD_ACCESS"))
+                .findFirst()
+                .orElseThrow();
         assertThat(access.path("clientIp").asString()).isEqualTo("203.0.113.7");
         assertThat(access.path("device").asString()).isEqualTo("Mozilla/5.0 (iPhone)");
         assertThat(access.path("action").asString()).isEqualTo("records.GetHealthSummary");
-        JsonNode signIn = entries.stream().filter(e -> e.path("category").asString().equals("SIGN_IN"))
-                .findFirst().orElseThrow();
+        JsonNode signIn = entries.stream()
+                .filter(e -> e.path("category").asString().equals("SIGN_IN"))
+                .findFirst()
+                .orElseThrow();
         assertThat(signIn.path("clientIp").asString()).isEqualTo("127.0.0.1");
         assertThat(signIn.path("device").asString()).contains("portal-web");
         assertThat(signIn.path("occurredAt").asString()).isNotBlank();
@@ -79,8 +97,11 @@ class AccessLogTest extends IdentityIntegrationTest {
         assertThat(staffView.status()).isEqualTo(200);
         assertThat(staffView.body().path("entries").size()).isPositive();
         assertThat(staffView.body().path("entries").toString()).doesNotContain(patient.userId());
-        assertThat(get("/api/me/access-log", token).body().path("patientId").asString()).isEqualTo(patient.patientId());
-        assertThat(get("/internal/staff/access-log?patientId=" + other.patientId(), token).status()).isEqualTo(403);
+        assertThat(get("/api/me/access-log", token).body().path("patientId").asString())
+                .isEqualTo(patient.patientId());
+        assertThat(get("/internal/staff/access-log?patientId=" + other.patientId(), token)
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
@@ -94,38 +115,54 @@ class AccessLogTest extends IdentityIntegrationTest {
         changePasswordAtSignIn(patient.username(), patient.password(), newPassword);
 
         String token = signIn(patient.username(), newPassword).accessToken();
-        List<JsonNode> entries = awaitEntries(token, list -> list.stream()
-                .anyMatch(e -> e.path("category").asString().equals("PASSWORD_CHANGED")));
-        assertThat(entries.stream().filter(e -> e.path("category").asString().equals("PASSWORD_CHANGED")).count())
+        List<JsonNode> entries = awaitEntries(
+                token,
+                list -> list.stream()
+                        .anyMatch(e -> e.path("category").asString().equals("PASSWORD_CHANGED")));
+        assertThat(entries.stream()
+                        .filter(e -> e.path("category").asString().equals("PASSWORD_CHANGED"))
+                        .count())
                 .isEqualTo(1);
-        assertThat(get("/api/me", token).body().path("passwordAgeDays").asLong()).isZero();
+        assertThat(get("/api/me", token).body().path("passwordAgeDays").asLong())
+                .isZero();
     }
 
     /** The browser flow with Keycloak's update-password form in the middle, as a user goes through it. */
     private static void changePasswordAtSignIn(String username, String password, String newPassword) throws Exception {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new AllCookies())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient browser = HttpClient.newBuilder()
+                .cookieHandler(new AllCookies())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         String verifier = "v".repeat(43) + UUID.randomUUID().toString().replace("-", "");
-        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        String authorize = KEYCLOAK.issuerUri() + "/protocol/openid-connect/auth?client_id=portal-web&response_type=code"
-                + "&scope=openid&state=s1&code_challenge_method=S256&code_challenge=" + challenge
-                + "&redirect_uri=" + URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8);
-        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(authorize)).GET().build(),
+        String challenge = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String authorize =
+                KEYCLOAK.issuerUri() + "/protocol/openid-connect/auth?client_id=portal-web&response_type=code"
+                        + "&scope=openid&state=s1&code_challenge_method=S256&code_challenge=" + challenge
+                        + "&redirect_uri=" + URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8);
+        HttpResponse<String> login = browser.send(
+                HttpRequest.newBuilder(URI.create(authorize)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> update = browser.send(
+                formPost(formAction(login.body()), "username=" + enc(username) + "&password=" + enc(password)),
                 HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> update = browser.send(formPost(formAction(login.body()),
-                "username=" + enc(username) + "&password=" + enc(password)), HttpResponse.BodyHandlers.ofString());
         for (int hops = 0; hops < 3 && update.statusCode() == 302; hops++) {
             // on to the required action's page
-            URI next = URI.create(KEYCLOAK.issuerUri()).resolve(update.headers().firstValue("Location").orElseThrow());
+            URI next = URI.create(KEYCLOAK.issuerUri())
+                    .resolve(update.headers().firstValue("Location").orElseThrow());
             update = browser.send(HttpRequest.newBuilder(next).GET().build(), HttpResponse.BodyHandlers.ofString());
         }
         assertThat(update.body()).contains("password-new");
-        HttpResponse<String> done = browser.send(formPost(formAction(update.body()),
-                "password-new=" + enc(newPassword) + "&password-confirm=" + enc(newPassword)),
+        HttpResponse<String> done = browser.send(
+                formPost(
+                        formAction(update.body()),
+                        "password-new=" + enc(newPassword) + "&password-confirm=" + enc(newPassword)),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(done.statusCode()).isEqualTo(302);
-        assertThat(done.headers().firstValue("Location").orElseThrow()).startsWith(REDIRECT).contains("code=");
+        assertThat(done.headers().firstValue("Location").orElseThrow())
+                .startsWith(REDIRECT)
+                .contains("code=");
     }
 
     /** Sends every cookie back: Keycloak marks them Secure, which a plain-HTTP test server would otherwise lose. */
@@ -137,8 +174,13 @@ class AccessLogTest extends IdentityIntegrationTest {
             if (cookies.isEmpty()) {
                 return Map.of();
             }
-            return Map.of("Cookie", List.of(String.join("; ", cookies.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).toList())));
+            return Map.of(
+                    "Cookie",
+                    List.of(String.join(
+                            "; ",
+                            cookies.entrySet().stream()
+                                    .map(e -> e.getKey() + "=" + e.getValue())
+                                    .toList())));
         }
 
         @Override
@@ -149,7 +191,9 @@ class AccessLogTest extends IdentityIntegrationTest {
                         String pair = value.split(";", 2)[0];
                         int eq = pair.indexOf('=');
                         if (eq > 0) {
-                            cookies.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                            cookies.put(
+                                    pair.substring(0, eq).trim(),
+                                    pair.substring(eq + 1).trim());
                         }
                     }
                 }
@@ -158,12 +202,15 @@ class AccessLogTest extends IdentityIntegrationTest {
     }
 
     private static HttpRequest formPost(String url, String body) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private static String formAction(String html) {
-        Matcher m = Pattern.compile("<form[^>]*action=\"([^\"]+)\"", Pattern.DOTALL).matcher(html);
+        Matcher m =
+                Pattern.compile("<form[^>]*action=\"([^\"]+)\"", Pattern.DOTALL).matcher(html);
         assertThat(m.find()).as("a form on Keycloak's page").isTrue();
         return m.group(1).replace("&amp;", "&");
     }
@@ -176,15 +223,19 @@ class AccessLogTest extends IdentityIntegrationTest {
     void fiveFailedSignInsLockTheAccountForAWhile() {
         Patient patient = enrollNewPatient("brute");
         for (int i = 0; i < 4; i++) {
-            assertThat(attemptSignIn(patient.username(), "Wrong-Password-" + i).succeeded()).isFalse();
+            assertThat(attemptSignIn(patient.username(), "Wrong-Password-" + i).succeeded())
+                    .isFalse();
         }
         // four failures: not locked yet (a success resets the count)
         signIn(patient.username(), patient.password());
         for (int i = 0; i < 5; i++) {
-            assertThat(attemptSignIn(patient.username(), "Wrong-Password-" + i).succeeded()).isFalse();
+            assertThat(attemptSignIn(patient.username(), "Wrong-Password-" + i).succeeded())
+                    .isFalse();
         }
         BrowserSignIn.Result locked = attemptSignIn(patient.username(), patient.password());
-        assertThat(locked.succeeded()).as("the right password is refused while locked").isFalse();
+        assertThat(locked.succeeded())
+                .as("the right password is refused while locked")
+                .isFalse();
         Map<String, Object> status = realmAdmin().attackDetection().bruteForceUserStatus(patient.userId());
         assertThat(status.get("disabled")).isEqualTo(true);
 
@@ -202,17 +253,22 @@ class AccessLogTest extends IdentityIntegrationTest {
     @Test
     void theLogIsAppendOnlyAndATamperedEntryIsDetected() {
         Patient patient = enrollNewPatient("tamper");
-        assertThat(get("/internal/staff/access-log/verification", staffToken()).body().path("valid").asBoolean())
+        assertThat(get("/internal/staff/access-log/verification", staffToken())
+                        .body()
+                        .path("valid")
+                        .asBoolean())
                 .isTrue();
-        long seq = jdbc.queryForObject("select max(seq) from access_log_entry where patient_id = ?", Long.class,
-                patient.patientId());
+        long seq = jdbc.queryForObject(
+                "select max(seq) from access_log_entry where patient_id = ?", Long.class, patient.patientId());
         assertThatThrownBy(() -> jdbc.update("update access_log_entry set client_ip = '10.6.6.6' where seq = ?", seq))
-                .isInstanceOf(DataAccessException.class).hasMessageContaining("append-only");
+                .isInstanceOf(DataAccessException.class)
+                .hasMessageContaining("append-only");
         assertThatThrownBy(() -> jdbc.update("delete from access_log_entry where seq = ?", seq))
                 .isInstanceOf(DataAccessException.class);
 
         // someone with full database rights goes around the trigger
-        String original = jdbc.queryForObject("select client_ip from access_log_entry where seq = ?", String.class, seq);
+        String original =
+                jdbc.queryForObject("select client_ip from access_log_entry where seq = ?", String.class, seq);
         tamper("update access_log_entry set client_ip = '10.6.6.6' where seq = " + seq);
         try {
             Reply verification = get("/internal/staff/access-log/verification", staffToken());
@@ -222,7 +278,10 @@ class AccessLogTest extends IdentityIntegrationTest {
             tamper("update access_log_entry set client_ip = " + (original == null ? "null" : "'" + original + "'")
                     + " where seq = " + seq);
         }
-        assertThat(get("/internal/staff/access-log/verification", staffToken()).body().path("valid").asBoolean())
+        assertThat(get("/internal/staff/access-log/verification", staffToken())
+                        .body()
+                        .path("valid")
+                        .asBoolean())
                 .isTrue();
     }
 
@@ -256,23 +315,29 @@ class AccessLogTest extends IdentityIntegrationTest {
     }
 
     private static void sendAudit(EventEnvelope envelope) {
-        try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers()),
-                new StringSerializer(), new EventEnvelopeSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.AUDIT_EVENTS, envelope.getSubjectPatientId(), envelope)).get();
+        try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KafkaBroker.shared().bootstrapServers()),
+                new StringSerializer(),
+                new EventEnvelopeSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.AUDIT_EVENTS, envelope.getSubjectPatientId(), envelope))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static void signOut(String refreshToken) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(KEYCLOAK.issuerUri() + "/protocol/openid-connect/logout"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("client_id=portal-web&client_secret="
-                        + KEYCLOAK.clientSecret("portal-web") + "&refresh_token="
-                        + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(KEYCLOAK.issuerUri() + "/protocol/openid-connect/logout"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString("client_id=portal-web&client_secret="
+                                        + KEYCLOAK.clientSecret("portal-web") + "&refresh_token="
+                                        + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(204);
     }
 }

@@ -41,18 +41,17 @@ public final class FakeRecordsService {
     private FakeRecordsService() {
         ServerInterceptor requireServiceToken = new ServerInterceptor() {
             @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                               ServerCallHandler<Q, R> next) {
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
                 String authorization = headers.get(AUTHORIZATION);
                 if (authorization == null || !authorization.startsWith("Bearer ")) {
                     call.close(Status.UNAUTHENTICATED.withDescription("no bearer token"), new Metadata());
-                    return new ServerCall.Listener<>() {
-                    };
+                    return new ServerCall.Listener<>() {};
                 }
                 if (!hasRecordsServiceRole(authorization.substring(7))) {
-                    call.close(Status.PERMISSION_DENIED.withDescription("not a records-service caller"), new Metadata());
-                    return new ServerCall.Listener<>() {
-                    };
+                    call.close(
+                            Status.PERMISSION_DENIED.withDescription("not a records-service caller"), new Metadata());
+                    return new ServerCall.Listener<>() {};
                 }
                 authorizedCalls.incrementAndGet();
                 String traceparent = headers.get(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER));
@@ -65,17 +64,20 @@ public final class FakeRecordsService {
         RecordsServiceGrpc.RecordsServiceImplBase records = new RecordsServiceGrpc.RecordsServiceImplBase() {
             @Override
             public void verifyPatient(VerifyPatientRequest request, StreamObserver<VerifyPatientResponse> response) {
-                String expected = request.getPatientId().startsWith("pt-") ? BIRTH_DATE
+                String expected = request.getPatientId().startsWith("pt-")
+                        ? BIRTH_DATE
                         : request.getPatientId().equals("demo-alex") ? "1985-03-14" : null;
                 response.onNext(VerifyPatientResponse.newBuilder()
-                        .setMatch(expected != null && expected.equals(request.getBirthDate())).build());
+                        .setMatch(expected != null && expected.equals(request.getBirthDate()))
+                        .build());
                 response.onCompleted();
             }
         };
         try {
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(ServerInterceptors.intercept(records, requireServiceToken))
-                    .build().start();
+                    .build()
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -101,7 +103,11 @@ public final class FakeRecordsService {
     private static boolean hasRecordsServiceRole(String jwt) {
         try {
             String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
-            JsonNode roles = JsonMapper.builder().build().readTree(payload).path("realm_access").path("roles");
+            JsonNode roles = JsonMapper.builder()
+                    .build()
+                    .readTree(payload)
+                    .path("realm_access")
+                    .path("roles");
             for (JsonNode role : roles) {
                 if ("records-service".equals(role.asString())) {
                     return true;

@@ -1,5 +1,7 @@
 package health.portal.identity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import health.portal.infra.kafka.KafkaBroker;
 import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.infra.keycloak.KeycloakServer;
@@ -36,16 +38,14 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Base of the integration tests: the service on a random port against a throwaway PostgreSQL database, the in-JVM
  * Kafka broker, the real Keycloak with the realm file, and a gRPC records service with a few known patients. All
  * test classes share this one Spring context.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "portal.access-log.keycloak-sync-interval=1h",
-        "portal.outbox.poll-interval=100ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"portal.access-log.keycloak-sync-interval=1h", "portal.outbox.poll-interval=100ms"})
 public abstract class IdentityIntegrationTest {
 
     public static final String REDIRECT = "https://localhost:8443/login/oauth2/code/keycloak";
@@ -53,7 +53,8 @@ public abstract class IdentityIntegrationTest {
     protected static final KeycloakServer KEYCLOAK = KeycloakServer.shared();
     static final ThrowawayDatabase DB = PostgresServer.shared().createThrowawayDatabase("identity");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static volatile Keycloak masterAdmin;
 
     @DynamicPropertySource
@@ -61,13 +62,16 @@ public abstract class IdentityIntegrationTest {
         registry.add("spring.datasource.url", DB::jdbcUrl);
         registry.add("spring.datasource.username", DB::username);
         registry.add("spring.datasource.password", DB::password);
-        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBroker.shared().bootstrapServers());
+        registry.add(
+                "spring.kafka.bootstrap-servers", () -> KafkaBroker.shared().bootstrapServers());
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", KEYCLOAK::issuerUri);
-        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+        registry.add(
+                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
                 () -> KEYCLOAK.issuerUri() + "/protocol/openid-connect/certs");
         registry.add("portal.keycloak.base-url", KEYCLOAK::baseUrl);
         registry.add("portal.keycloak.client-secret", () -> KEYCLOAK.clientSecret("identity-service"));
-        registry.add("spring.grpc.client.channels.records.address",
+        registry.add(
+                "spring.grpc.client.channels.records.address",
                 () -> "static://127.0.0.1:" + FakeRecordsService.shared().port());
     }
 
@@ -75,16 +79,23 @@ public abstract class IdentityIntegrationTest {
         // the first requests to a cold Keycloak can be slow on a loaded machine: warm it up before the tests
         for (String path : List.of("/.well-known/openid-configuration", "/protocol/openid-connect/certs")) {
             try {
-                HTTP.send(HttpRequest.newBuilder(URI.create(KEYCLOAK.issuerUri() + path))
-                        .timeout(Duration.ofSeconds(120)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(KEYCLOAK.issuerUri() + path))
+                                .timeout(Duration.ofSeconds(120))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
             } catch (Exception e) {
                 throw new IllegalStateException("Keycloak does not answer", e);
             }
         }
     }
 
-    @LocalServerPort int port;
-    @Autowired protected JdbcTemplate jdbc;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
 
     /** Answer of the service: status and JSON body (null when empty). */
     public record Reply(int status, JsonNode body, HttpResponse<String> raw) {
@@ -100,14 +111,16 @@ public abstract class IdentityIntegrationTest {
     }
 
     protected Reply get(String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET();
         return send(request, token);
     }
 
     protected Reply post(String path, String token, Object body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        body instanceof String s ? s : JSON.writeValueAsString(body)));
         return send(request, token);
     }
 
@@ -119,7 +132,8 @@ public abstract class IdentityIntegrationTest {
         request.timeout(Duration.ofSeconds(60));
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body() == null || response.body().isBlank() ? null : JSON.readTree(response.body());
+            JsonNode body =
+                    response.body() == null || response.body().isBlank() ? null : JSON.readTree(response.body());
             return new Reply(response.statusCode(), body, response);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -140,7 +154,9 @@ public abstract class IdentityIntegrationTest {
     }
 
     protected String issueCode(String patientId) {
-        Reply issued = post("/internal/staff/activation-codes", staffToken(),
+        Reply issued = post(
+                "/internal/staff/activation-codes",
+                staffToken(),
                 Map.of("patientId", patientId, "birthDate", FakeRecordsService.BIRTH_DATE));
         assertThat(issued.status()).as(String.valueOf(issued.body())).isEqualTo(201);
         return issued.body().path("code").asString();
@@ -163,27 +179,28 @@ public abstract class IdentityIntegrationTest {
     }
 
     /** A patient enrolled through the real staff and enrollment APIs. */
-    protected record Patient(String patientId, String userId, String username, String password) {
-    }
+    protected record Patient(String patientId, String userId, String username, String password) {}
 
     protected Patient enrollNewPatient(String prefix) {
         String patientId = uniquePatientId();
         String username = uniqueUsername(prefix);
         String password = "Correct-Horse-" + UUID.randomUUID().toString().substring(0, 6);
-        Reply enrolled = post("/api/enrollment", null,
+        Reply enrolled = post(
+                "/api/enrollment",
+                null,
                 enrollment(issueCode(patientId), FakeRecordsService.BIRTH_DATE, username, password));
         assertThat(enrolled.status()).as(String.valueOf(enrolled.body())).isEqualTo(201);
         return new Patient(patientId, enrolled.body().path("userId").asString(), username, password);
     }
 
     protected static BrowserSignIn.Tokens signIn(String username, String password) {
-        return BrowserSignIn.signIn(KEYCLOAK, "portal-web", KEYCLOAK.clientSecret("portal-web"), REDIRECT, username,
-                password);
+        return BrowserSignIn.signIn(
+                KEYCLOAK, "portal-web", KEYCLOAK.clientSecret("portal-web"), REDIRECT, username, password);
     }
 
     protected static BrowserSignIn.Result attemptSignIn(String username, String password) {
-        return BrowserSignIn.attempt(KEYCLOAK.issuerUri(), "portal-web", KEYCLOAK.clientSecret("portal-web"), REDIRECT,
-                username, password);
+        return BrowserSignIn.attempt(
+                KEYCLOAK.issuerUri(), "portal-web", KEYCLOAK.clientSecret("portal-web"), REDIRECT, username, password);
     }
 
     /** The portal realm through the master realm's admin (the test's view of Keycloak, not the service's). */
@@ -191,9 +208,13 @@ public abstract class IdentityIntegrationTest {
         if (masterAdmin == null) {
             synchronized (IdentityIntegrationTest.class) {
                 if (masterAdmin == null) {
-                    masterAdmin = KeycloakBuilder.builder().serverUrl(KEYCLOAK.baseUrl()).realm("master")
-                            .clientId("admin-cli").username(KEYCLOAK.adminUsername())
-                            .password(KEYCLOAK.adminPassword()).build();
+                    masterAdmin = KeycloakBuilder.builder()
+                            .serverUrl(KEYCLOAK.baseUrl())
+                            .realm("master")
+                            .clientId("admin-cli")
+                            .username(KEYCLOAK.adminUsername())
+                            .password(KEYCLOAK.adminPassword())
+                            .build();
                 }
             }
         }
@@ -203,11 +224,14 @@ public abstract class IdentityIntegrationTest {
     /** Reads {@code topic} from the beginning until a record matches, failing after a generous wait. */
     protected static EventEnvelope awaitEvent(String topic, Predicate<EventEnvelope> match) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "identity-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, EventEnvelope> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new EventEnvelopeDeserializer())) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.shared().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "identity-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
+        try (KafkaConsumer<String, EventEnvelope> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new EventEnvelopeDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline) {

@@ -1,9 +1,11 @@
 package health.portal.identity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.platform.events.Envelopes;
 import health.portal.platform.events.Topics;
 import health.portal.proto.events.v1.AccessTerminated;
-import health.portal.infra.keycloak.BrowserSignIn;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -15,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class TermsAndTerminationTest extends IdentityIntegrationTest {
 
     @Test
@@ -24,20 +24,31 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
         Patient patient = enrollNewPatient("terms");
         String token = signIn(patient.username(), patient.password()).accessToken();
         String before = currentTermsVersion();
-        assertThat(get("/api/me", token).body().path("terms").path("acceptanceRequired").asBoolean()).isFalse();
+        assertThat(get("/api/me", token)
+                        .body()
+                        .path("terms")
+                        .path("acceptanceRequired")
+                        .asBoolean())
+                .isFalse();
 
         String next = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        Reply published = post("/internal/staff/terms", staffToken(),
+        Reply published = post(
+                "/internal/staff/terms",
+                staffToken(),
                 Map.of("version", next, "text", "Updated terms: not for emergencies."));
         assertThat(published.status()).isEqualTo(201);
         assertThat(currentTermsVersion()).isEqualTo(next);
-        assertThat(post("/internal/staff/terms", staffToken(), Map.of("version", next, "text", "again")).status())
+        assertThat(post("/internal/staff/terms", staffToken(), Map.of("version", next, "text", "again"))
+                        .status())
                 .isEqualTo(409);
-        assertThat(post("/internal/staff/terms", token, Map.of("version", "x", "text", "y")).status()).isEqualTo(403);
+        assertThat(post("/internal/staff/terms", token, Map.of("version", "x", "text", "y"))
+                        .status())
+                .isEqualTo(403);
 
         String newToken = signIn(patient.username(), patient.password()).accessToken();
         Reply me = get("/api/me", newToken);
-        assertThat(me.body().path("terms").path("acceptanceRequired").asBoolean()).isTrue();
+        assertThat(me.body().path("terms").path("acceptanceRequired").asBoolean())
+                .isTrue();
         assertThat(me.body().path("terms").path("acceptedVersion").asString()).isEqualTo(before);
         assertThat(me.body().path("terms").path("currentVersion").asString()).isEqualTo(next);
 
@@ -48,9 +59,19 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
         Reply accepted = post("/api/me/terms-acceptance", newToken, Map.of("version", next));
         assertThat(accepted.status()).isEqualTo(200);
         assertThat(accepted.body().path("acceptanceRequired").asBoolean()).isFalse();
-        assertThat(get("/api/me", newToken).body().path("terms").path("acceptedVersion").asString()).isEqualTo(next);
-        assertThat(jdbc.queryForObject("select count(*) from terms_acceptance where user_id = ? and version = ? "
-                + "and client_ip is not null", Integer.class, patient.userId(), next)).isEqualTo(1);
+        assertThat(get("/api/me", newToken)
+                        .body()
+                        .path("terms")
+                        .path("acceptedVersion")
+                        .asString())
+                .isEqualTo(next);
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from terms_acceptance where user_id = ? and version = ? "
+                                + "and client_ip is not null",
+                        Integer.class,
+                        patient.userId(),
+                        next))
+                .isEqualTo(1);
     }
 
     @Test
@@ -58,51 +79,77 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
         Patient patient = enrollNewPatient("term");
         BrowserSignIn.Tokens tokens = signIn(patient.username(), patient.password());
 
-        Reply terminated = post("/internal/staff/patients/" + patient.patientId() + "/access-termination",
-                staffToken(), Map.of("reason", "shared credentials"));
+        Reply terminated = post(
+                "/internal/staff/patients/" + patient.patientId() + "/access-termination",
+                staffToken(),
+                Map.of("reason", "shared credentials"));
         assertThat(terminated.status()).as(String.valueOf(terminated.body())).isEqualTo(200);
         assertThat(terminated.body().path("userId").asString()).isEqualTo(patient.userId());
 
-        AccessTerminated event = Envelopes.payload(awaitEvent(Topics.IDENTITY_EVENTS, e ->
-                Envelopes.payload(e, AccessTerminated.class).map(t -> t.getUserId().equals(patient.userId()))
-                        .orElse(false)), AccessTerminated.class).orElseThrow();
+        AccessTerminated event = Envelopes.payload(
+                        awaitEvent(
+                                Topics.IDENTITY_EVENTS,
+                                e -> Envelopes.payload(e, AccessTerminated.class)
+                                        .map(t -> t.getUserId().equals(patient.userId()))
+                                        .orElse(false)),
+                        AccessTerminated.class)
+                .orElseThrow();
         assertThat(event.getPatientId()).isEqualTo(patient.patientId());
         assertThat(event.getReason()).isEqualTo("shared credentials");
 
-        assertThat(realmAdmin().users().get(patient.userId()).toRepresentation().isEnabled()).isFalse();
+        assertThat(realmAdmin().users().get(patient.userId()).toRepresentation().isEnabled())
+                .isFalse();
         assertThat(realmAdmin().users().get(patient.userId()).getUserSessions()).isEmpty();
         // the session is gone: the refresh token no longer works
-        HttpResponse<String> refresh = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(KEYCLOAK.issuerUri() + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&client_id=portal-web"
-                        + "&client_secret=" + KEYCLOAK.clientSecret("portal-web")
-                        + "&refresh_token=" + URLEncoder.encode(tokens.refreshToken(), StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refresh = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(KEYCLOAK.issuerUri() + "/protocol/openid-connect/token"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "grant_type=refresh_token&client_id=portal-web"
+                                                + "&client_secret=" + KEYCLOAK.clientSecret("portal-web")
+                                                + "&refresh_token="
+                                                + URLEncoder.encode(tokens.refreshToken(), StandardCharsets.UTF_8)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(refresh.statusCode()).isEqualTo(400);
-        assertThat(attemptSignIn(patient.username(), patient.password()).succeeded()).isFalse();
+        assertThat(attemptSignIn(patient.username(), patient.password()).succeeded())
+                .isFalse();
 
-        assertThat(post("/internal/staff/patients/" + patient.patientId() + "/access-termination", staffToken(),
-                Map.of("reason", "again")).status()).isEqualTo(404);
+        assertThat(post(
+                                "/internal/staff/patients/" + patient.patientId() + "/access-termination",
+                                staffToken(),
+                                Map.of("reason", "again"))
+                        .status())
+                .isEqualTo(404);
 
         // returning: a new code, a new user ID
         String username = uniqueUsername("back");
-        Map<String, Object> returning = enrollment(issueCode(patient.patientId()), FakeRecordsService.BIRTH_DATE,
-                username, "River-Stone-Maple-77");
+        Map<String, Object> returning = enrollment(
+                issueCode(patient.patientId()), FakeRecordsService.BIRTH_DATE, username, "River-Stone-Maple-77");
         returning.put("email", patient.username() + "@example.org"); // the same personal e-mail as before
         Reply back = post("/api/enrollment", null, returning);
         assertThat(back.status()).as(String.valueOf(back.body())).isEqualTo(201);
-        assertThat(get("/api/me", signIn(username, "River-Stone-Maple-77").accessToken()).body().path("patientId")
-                .asString()).isEqualTo(patient.patientId());
+        assertThat(get("/api/me", signIn(username, "River-Stone-Maple-77").accessToken())
+                        .body()
+                        .path("patientId")
+                        .asString())
+                .isEqualTo(patient.patientId());
     }
 
     @Test
     void outstandingCodesAreRevokedWhenAccessEnds() {
         Patient patient = enrollNewPatient("codes");
         String spare = issueCode(patient.patientId());
-        assertThat(post("/internal/staff/patients/" + patient.patientId() + "/access-termination", staffToken(),
-                Map.of("reason", "misuse")).status()).isEqualTo(200);
-        Reply reuse = post("/api/enrollment", null,
+        assertThat(post(
+                                "/internal/staff/patients/" + patient.patientId() + "/access-termination",
+                                staffToken(),
+                                Map.of("reason", "misuse"))
+                        .status())
+                .isEqualTo(200);
+        Reply reuse = post(
+                "/api/enrollment",
+                null,
                 enrollment(spare, FakeRecordsService.BIRTH_DATE, uniqueUsername("spare"), "River-Stone-Maple-77"));
         assertThat(reuse.type()).endsWith("/activation-code-revoked");
     }
@@ -110,8 +157,14 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
     @Test
     void aPatientWithAnActiveAccountCannotEnrollTwice() {
         Patient patient = enrollNewPatient("twice");
-        Reply second = post("/api/enrollment", null, enrollment(issueCode(patient.patientId()),
-                FakeRecordsService.BIRTH_DATE, uniqueUsername("twice2"), "River-Stone-Maple-77"));
+        Reply second = post(
+                "/api/enrollment",
+                null,
+                enrollment(
+                        issueCode(patient.patientId()),
+                        FakeRecordsService.BIRTH_DATE,
+                        uniqueUsername("twice2"),
+                        "River-Stone-Maple-77"));
         assertThat(second.status()).isEqualTo(409);
         assertThat(second.type()).endsWith("/already-enrolled");
     }

@@ -2,12 +2,13 @@ package health.portal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /** A request that arrives with the gateway's trace context carries it on into the call to records-service. */
 class TracePropagationTest extends IdentityIntegrationTest {

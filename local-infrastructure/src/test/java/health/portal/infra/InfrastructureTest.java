@@ -7,14 +7,22 @@ import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.infra.keycloak.KeycloakServer;
 import health.portal.infra.postgres.PostgresServer;
 import health.portal.infra.postgres.ThrowawayDatabase;
-import health.portal.infra.redis.RedisServer;
 import health.portal.infra.process.FreePorts;
+import health.portal.infra.redis.RedisServer;
 import health.portal.infra.smtp.SmtpServer;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,13 +32,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
 
 /** The servers the other modules' tests rely on really start and really serve. */
 class InfrastructureTest {
@@ -49,7 +50,8 @@ class InfrastructureTest {
                 assertThat(rs.getString(1)).isEqualTo("kept");
             }
         }
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(), server.password())) {
+        try (Connection c =
+                DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(), server.password())) {
             var statement = c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?");
             statement.setString(1, name);
             ResultSet rs = statement.executeQuery();
@@ -62,11 +64,20 @@ class InfrastructureTest {
     void kafkaBrokerDeliversWhatIsProduced() {
         KafkaBroker broker = KafkaBroker.shared();
         broker.createTopics("infra.test");
-        try (var producer = new KafkaProducer<String, String>(Map.of("bootstrap.servers", broker.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
-             var consumer = new KafkaConsumer<String, String>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                     "group.id", "infra-test", "auto.offset.reset", "earliest"),
-                     new StringDeserializer(), new StringDeserializer())) {
+        try (var producer = new KafkaProducer<String, String>(
+                        Map.of("bootstrap.servers", broker.bootstrapServers()),
+                        new StringSerializer(),
+                        new StringSerializer());
+                var consumer = new KafkaConsumer<String, String>(
+                        Map.of(
+                                "bootstrap.servers",
+                                broker.bootstrapServers(),
+                                "group.id",
+                                "infra-test",
+                                "auto.offset.reset",
+                                "earliest"),
+                        new StringDeserializer(),
+                        new StringDeserializer())) {
             producer.send(new ProducerRecord<>("infra.test", "k", "hello")).get();
             consumer.subscribe(List.of("infra.test"));
             ConsumerRecords<String, String> records = ConsumerRecords.empty();
@@ -82,20 +93,28 @@ class InfrastructureTest {
     @Test
     void keycloakSignsInAPatientThroughItsLoginFormAndCarriesThePatientId() {
         KeycloakServer keycloak = KeycloakServer.shared();
-        keycloak.createPatientUser("infra-patient", "Correct-horse-42", "infra-patient@example.org", "demo-alex",
-                "Infra", "Patient");
+        keycloak.createPatientUser(
+                "infra-patient", "Correct-horse-42", "infra-patient@example.org", "demo-alex", "Infra", "Patient");
 
-        BrowserSignIn.Tokens tokens = BrowserSignIn.signIn(keycloak, "portal-mobile", null,
-                "http://127.0.0.1/callback", "infra-patient", "Correct-horse-42");
+        BrowserSignIn.Tokens tokens = BrowserSignIn.signIn(
+                keycloak, "portal-mobile", null, "http://127.0.0.1/callback", "infra-patient", "Correct-horse-42");
 
-        String claims = new String(Base64.getUrlDecoder().decode(tokens.accessToken().split("\\.")[1]),
-                StandardCharsets.UTF_8);
-        assertThat(claims).contains("\"patient_id\":\"demo-alex\"").contains("\"patient\"")
-                .contains("\"iss\":\"" + keycloak.issuerUri() + "\"").contains("portal-api");
+        String claims =
+                new String(Base64.getUrlDecoder().decode(tokens.accessToken().split("\\.")[1]), StandardCharsets.UTF_8);
+        assertThat(claims)
+                .contains("\"patient_id\":\"demo-alex\"")
+                .contains("\"patient\"")
+                .contains("\"iss\":\"" + keycloak.issuerUri() + "\"")
+                .contains("portal-api");
         assertThat(tokens.expiresInSeconds()).isLessThanOrEqualTo(300);
 
-        BrowserSignIn.Result wrong = BrowserSignIn.attempt(keycloak.issuerUri(), "portal-mobile", null,
-                "http://127.0.0.1/callback", "infra-patient", "not-the-password");
+        BrowserSignIn.Result wrong = BrowserSignIn.attempt(
+                keycloak.issuerUri(),
+                "portal-mobile",
+                null,
+                "http://127.0.0.1/callback",
+                "infra-patient",
+                "not-the-password");
         assertThat(wrong.succeeded()).isFalse();
         assertThat(wrong.message()).containsIgnoringCase("invalid");
     }

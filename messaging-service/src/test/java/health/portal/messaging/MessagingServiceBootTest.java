@@ -3,5 +3,4 @@ package health.portal.messaging;
 import health.portal.infra.boot.StatefulServiceContract;
 
 /** messaging-service boots on its own PostgreSQL database, migrates it, reports ready and refuses calls without a token. */
-class MessagingServiceBootTest extends StatefulServiceContract {
-}
+class MessagingServiceBootTest extends StatefulServiceContract {}

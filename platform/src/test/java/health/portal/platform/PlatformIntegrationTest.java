@@ -1,5 +1,8 @@
 package health.portal.platform;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.protobuf.Timestamp;
 import health.portal.infra.kafka.KafkaBroker;
 import health.portal.infra.postgres.PostgresServer;
@@ -36,21 +39,20 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The outbox, its relay and the inbox against a real PostgreSQL database and a real Kafka broker. */
-@SpringBootTest(classes = PlatformIntegrationTest.App.class, properties = {
-        "spring.application.name=platform-test",
-        // the service's own (here: absent) migrations; the library adds its own location by itself
-        "spring.flyway.locations=classpath:db/migration",
-        "portal.outbox.poll-interval=100ms"})
+@SpringBootTest(
+        classes = PlatformIntegrationTest.App.class,
+        properties = {
+            "spring.application.name=platform-test",
+            // the service's own (here: absent) migrations; the library adds its own location by itself
+            "spring.flyway.locations=classpath:db/migration",
+            "portal.outbox.poll-interval=100ms"
+        })
 class PlatformIntegrationTest {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class App {
-    }
+    static class App {}
 
     static final ThrowawayDatabase DB = PostgresServer.shared().createThrowawayDatabase("platform");
 
@@ -59,21 +61,39 @@ class PlatformIntegrationTest {
         registry.add("spring.datasource.url", DB::jdbcUrl);
         registry.add("spring.datasource.username", DB::username);
         registry.add("spring.datasource.password", DB::password);
-        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBroker.shared().bootstrapServers());
+        registry.add(
+                "spring.kafka.bootstrap-servers", () -> KafkaBroker.shared().bootstrapServers());
     }
 
-    @Autowired OutboxPublisher outbox;
-    @Autowired OutboxRelay relay;
-    @Autowired ProcessedEvents inbox;
-    @Autowired TransactionTemplate tx;
-    @Autowired JdbcTemplate jdbc;
+    @Autowired
+    OutboxPublisher outbox;
+
+    @Autowired
+    OutboxRelay relay;
+
+    @Autowired
+    ProcessedEvents inbox;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void committedEventIsSentWithTheEnvelopeFields() {
         String topic = newTopic();
         Instant before = Instant.now();
-        EventEnvelope published = tx.execute(s -> outbox.publish(topic, "p-1", PatientEnrolled.newBuilder()
-                .setPatientId("p-1").setUserId("u-1").setUsername("alex").setTermsVersion("2025-1").build(), "p-1"));
+        EventEnvelope published = tx.execute(s -> outbox.publish(
+                topic,
+                "p-1",
+                PatientEnrolled.newBuilder()
+                        .setPatientId("p-1")
+                        .setUserId("u-1")
+                        .setUsername("alex")
+                        .setTermsVersion("2025-1")
+                        .build(),
+                "p-1"));
 
         ConsumerRecord<String, EventEnvelope> record = consume(topic, 1).getFirst();
         EventEnvelope received = record.value();
@@ -84,9 +104,12 @@ class PlatformIntegrationTest {
         assertThat(received.getSubjectPatientId()).isEqualTo("p-1");
         assertThat(received.getProducer()).isEqualTo("platform-test");
         Timestamp at = received.getOccurredAt();
-        assertThat(Instant.ofEpochSecond(at.getSeconds(), at.getNanos())).isBetween(before.minusSeconds(1), Instant.now());
-        assertThat(Envelopes.payload(received, PatientEnrolled.class)).get()
-                .extracting(PatientEnrolled::getUsername).isEqualTo("alex");
+        assertThat(Instant.ofEpochSecond(at.getSeconds(), at.getNanos()))
+                .isBetween(before.minusSeconds(1), Instant.now());
+        assertThat(Envelopes.payload(received, PatientEnrolled.class))
+                .get()
+                .extracting(PatientEnrolled::getUsername)
+                .isEqualTo("alex");
         assertThat(Envelopes.payload(received, AccessTerminated.class)).isEmpty();
         assertThat(new String(record.headers().lastHeader("event_id").value(), StandardCharsets.UTF_8))
                 .isEqualTo(received.getEventId());
@@ -106,8 +129,11 @@ class PlatformIntegrationTest {
         // same key, so the same partition: had the first been sent, it would arrive before the second
         List<ConsumerRecord<String, EventEnvelope>> records = consume(topic, 1);
         assertThat(records).extracting(r -> r.value().getEventId()).containsExactly(committed.getEventId());
-        assertThat(jdbc.queryForObject("select count(*) from outbox_event where event_id = ?::uuid", Integer.class,
-                rolledBack.getEventId())).isZero();
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from outbox_event where event_id = ?::uuid",
+                        Integer.class,
+                        rolledBack.getEventId()))
+                .isZero();
     }
 
     @Test
@@ -129,8 +155,11 @@ class PlatformIntegrationTest {
         EventEnvelope published;
         try {
             published = tx.execute(s -> outbox.publish(topic, "p-3", terminated("p-3", "while down"), "p-3"));
-            assertThat(jdbc.queryForObject("select sent_at is null from outbox_event where event_id = ?::uuid",
-                    Boolean.class, published.getEventId())).isTrue();
+            assertThat(jdbc.queryForObject(
+                            "select sent_at is null from outbox_event where event_id = ?::uuid",
+                            Boolean.class,
+                            published.getEventId()))
+                    .isTrue();
         } finally {
             relay.start();
         }
@@ -149,11 +178,14 @@ class PlatformIntegrationTest {
         EventEnvelope event = Envelopes.wrap(terminated("p-4", "dup"), "p-4", "test", null, Instant.now());
         AtomicInteger handled = new AtomicInteger();
 
-        assertThat(inbox.processOnce("consumer-a", event, handled::incrementAndGet)).isTrue();
-        assertThat(inbox.processOnce("consumer-a", event, handled::incrementAndGet)).isFalse();
+        assertThat(inbox.processOnce("consumer-a", event, handled::incrementAndGet))
+                .isTrue();
+        assertThat(inbox.processOnce("consumer-a", event, handled::incrementAndGet))
+                .isFalse();
         assertThat(handled).hasValue(1);
         // another consumer handles the same event on its own
-        assertThat(inbox.processOnce("consumer-b", event, handled::incrementAndGet)).isTrue();
+        assertThat(inbox.processOnce("consumer-b", event, handled::incrementAndGet))
+                .isTrue();
         assertThat(handled).hasValue(2);
     }
 
@@ -161,21 +193,27 @@ class PlatformIntegrationTest {
     void failedHandlerLeavesNoMarkSoTheRedeliveryIsHandled() {
         EventEnvelope event = Envelopes.wrap(terminated("p-5", "retry"), "p-5", "test", null, Instant.now());
         assertThatThrownBy(() -> inbox.processOnce("consumer-c", event, () -> {
-            jdbc.update("insert into inbox_processed_event (event_id, consumer) values ('side-effect', 'c')");
-            throw new IllegalStateException("handler failed");
-        })).isInstanceOf(IllegalStateException.class);
+                    jdbc.update("insert into inbox_processed_event (event_id, consumer) values ('side-effect', 'c')");
+                    throw new IllegalStateException("handler failed");
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(inbox.isProcessed("consumer-c", event.getEventId())).isFalse();
         // the handler's own writes were rolled back with the marker
         assertThat(inbox.isProcessed("c", "side-effect")).isFalse();
 
         AtomicInteger handled = new AtomicInteger();
-        assertThat(inbox.processOnce("consumer-c", event, handled::incrementAndGet)).isTrue();
+        assertThat(inbox.processOnce("consumer-c", event, handled::incrementAndGet))
+                .isTrue();
         assertThat(handled).hasValue(1);
     }
 
     private static AccessTerminated terminated(String patientId, String reason) {
-        return AccessTerminated.newBuilder().setPatientId(patientId).setUserId("u").setReason(reason)
-                .setTerminatedBy("staff").build();
+        return AccessTerminated.newBuilder()
+                .setPatientId(patientId)
+                .setUserId("u")
+                .setReason(reason)
+                .setTerminatedBy("staff")
+                .build();
     }
 
     private static String newTopic() {
@@ -201,12 +239,15 @@ class PlatformIntegrationTest {
     /** Reads the topic from the beginning until {@code expected} records came, then a little longer for extras. */
     private static List<ConsumerRecord<String, EventEnvelope>> consume(String topic, int expected) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.shared().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
         List<ConsumerRecord<String, EventEnvelope>> records = new ArrayList<>();
-        try (KafkaConsumer<String, EventEnvelope> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new EventEnvelopeDeserializer())) {
+        try (KafkaConsumer<String, EventEnvelope> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new EventEnvelopeDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (records.size() < expected && System.nanoTime() < deadline) {

@@ -13,15 +13,16 @@ import health.portal.proto.records.v1.RecordsServiceGrpc.RecordsServiceBlockingS
 import health.portal.proto.records.v1.VerifyPatientRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Who may call what, over every rpc: the patient for their own record, never another's; staff for anyone's record;
@@ -54,34 +55,94 @@ class AccessMatrixTest extends GrpcTestBase {
     }
 
     /** An rpc called for Alex's record, and its expected answer per caller. */
-    record Rpc(String name, BiConsumer<RecordsServiceBlockingStub, String> call, Status.Code patientOwn,
-               Status.Code staff, Status.Code service) {
-    }
+    record Rpc(
+            String name,
+            BiConsumer<RecordsServiceBlockingStub, String> call,
+            Status.Code patientOwn,
+            Status.Code staff,
+            Status.Code service) {}
 
     static final List<Rpc> RPCS = List.of(
-            new Rpc("GetPatientProfile", (s, p) -> s.getPatientProfile(PatientRequest.newBuilder().setPatientId(p).build()),
-                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
-            new Rpc("GetHealthSummary", (s, p) -> s.getHealthSummary(PatientRequest.newBuilder().setPatientId(p).build()),
-                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
-            new Rpc("ListLabResults", (s, p) -> s.listLabResults(PagedPatientRequest.newBuilder().setPatientId(p).build()),
-                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
-            new Rpc("ListVisits", (s, p) -> s.listVisits(PagedPatientRequest.newBuilder().setPatientId(p).build()),
-                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
-            new Rpc("ListAppointments", (s, p) -> s.listAppointments(PagedPatientRequest.newBuilder().setPatientId(p).build()),
-                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
-            new Rpc("ListDocuments", (s, p) -> s.listDocuments(PagedPatientRequest.newBuilder().setPatientId(p).build()),
-                    Status.Code.OK, Status.Code.OK, Status.Code.OK),
-            new Rpc("GetDocument", (s, p) -> s.getDocument(DocumentRequest.newBuilder().setPatientId(p)
-                    .setDocumentId("alex-doc-visit-summary").build()), Status.Code.OK, Status.Code.OK, Status.Code.OK),
-            new Rpc("ExportRecord", (s, p) -> s.exportRecord(PatientRequest.newBuilder().setPatientId(p).build())
-                    .forEachRemaining(chunk -> { }), Status.Code.OK, Status.Code.OK, Status.Code.PERMISSION_DENIED),
-            new Rpc("FileCommunication", (s, p) -> s.fileCommunication(FileCommunicationRequest.newBuilder().setPatientId(p)
-                    .setIdempotencyKey("matrix-" + UUID.randomUUID()).setSenderReference("Patient/" + p)
-                    .setRecipientReference("Practitioner/pcp-morgan").setText("Matrix test message").build()),
-                    Status.Code.PERMISSION_DENIED, Status.Code.PERMISSION_DENIED, Status.Code.OK),
-            new Rpc("VerifyPatient", (s, p) -> s.verifyPatient(VerifyPatientRequest.newBuilder().setPatientId(p)
-                    .setBirthDate("1984-03-15").build()),
-                    Status.Code.PERMISSION_DENIED, Status.Code.PERMISSION_DENIED, Status.Code.OK));
+            new Rpc(
+                    "GetPatientProfile",
+                    (s, p) -> s.getPatientProfile(
+                            PatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK,
+                    Status.Code.OK,
+                    Status.Code.OK),
+            new Rpc(
+                    "GetHealthSummary",
+                    (s, p) -> s.getHealthSummary(
+                            PatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK,
+                    Status.Code.OK,
+                    Status.Code.OK),
+            new Rpc(
+                    "ListLabResults",
+                    (s, p) -> s.listLabResults(
+                            PagedPatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK,
+                    Status.Code.OK,
+                    Status.Code.OK),
+            new Rpc(
+                    "ListVisits",
+                    (s, p) -> s.listVisits(
+                            PagedPatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK,
+                    Status.Code.OK,
+                    Status.Code.OK),
+            new Rpc(
+                    "ListAppointments",
+                    (s, p) -> s.listAppointments(
+                            PagedPatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK,
+                    Status.Code.OK,
+                    Status.Code.OK),
+            new Rpc(
+                    "ListDocuments",
+                    (s, p) -> s.listDocuments(
+                            PagedPatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.OK,
+                    Status.Code.OK,
+                    Status.Code.OK),
+            new Rpc(
+                    "GetDocument",
+                    (s, p) -> s.getDocument(DocumentRequest.newBuilder()
+                            .setPatientId(p)
+                            .setDocumentId("alex-doc-visit-summary")
+                            .build()),
+                    Status.Code.OK,
+                    Status.Code.OK,
+                    Status.Code.OK),
+            new Rpc(
+                    "ExportRecord",
+                    (s, p) -> s.exportRecord(
+                                    PatientRequest.newBuilder().setPatientId(p).build())
+                            .forEachRemaining(chunk -> {}),
+                    Status.Code.OK,
+                    Status.Code.OK,
+                    Status.Code.PERMISSION_DENIED),
+            new Rpc(
+                    "FileCommunication",
+                    (s, p) -> s.fileCommunication(FileCommunicationRequest.newBuilder()
+                            .setPatientId(p)
+                            .setIdempotencyKey("matrix-" + UUID.randomUUID())
+                            .setSenderReference("Patient/" + p)
+                            .setRecipientReference("Practitioner/pcp-morgan")
+                            .setText("Matrix test message")
+                            .build()),
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.OK),
+            new Rpc(
+                    "VerifyPatient",
+                    (s, p) -> s.verifyPatient(VerifyPatientRequest.newBuilder()
+                            .setPatientId(p)
+                            .setBirthDate("1984-03-15")
+                            .build()),
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.OK));
 
     static Stream<Arguments> matrix() {
         List<Arguments> cases = new ArrayList<>();
@@ -103,14 +164,18 @@ class AccessMatrixTest extends GrpcTestBase {
     @ParameterizedTest(name = "{0} as {1} -> {2}")
     @MethodSource("matrix")
     void everyRpcForEveryKindOfCaller(String rpcName, Who who, Status.Code expected) {
-        Rpc rpc = RPCS.stream().filter(r -> r.name().equals(rpcName)).findFirst().orElseThrow();
+        Rpc rpc =
+                RPCS.stream().filter(r -> r.name().equals(rpcName)).findFirst().orElseThrow();
         String correlationId = newCorrelationId();
         RecordsServiceBlockingStub stub = stub(who.token.get(), correlationId);
 
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
-                () -> rpc.call().accept(stub, OWN));
-        Status.Code actual = failure == null ? Status.Code.OK : failure.getStatus().getCode();
-        assertThat(actual).as(rpcName + " as " + who + ": " + (failure == null ? "" : failure.getStatus())).isEqualTo(expected);
+        StatusRuntimeException failure = catchThrowableOfType(
+                StatusRuntimeException.class, () -> rpc.call().accept(stub, OWN));
+        Status.Code actual =
+                failure == null ? Status.Code.OK : failure.getStatus().getCode();
+        assertThat(actual)
+                .as(rpcName + " as " + who + ": " + (failure == null ? "" : failure.getStatus()))
+                .isEqualTo(expected);
 
         AuditLog.Entry entry = audit().awaitOne(correlationId);
         assertThat(entry.key()).isEqualTo(OWN);
@@ -120,18 +185,20 @@ class AccessMatrixTest extends GrpcTestBase {
         assertThat(entry.event().getAction()).isEqualTo("records." + rpcName);
         assertThat(entry.event().getPatientId()).isEqualTo(OWN);
         assertThat(entry.event().getActorType()).isEqualTo(who.actorType);
-        assertThat(entry.event().getOutcome()).isEqualTo(switch (expected) {
-            case OK -> Outcome.SUCCESS;
-            case PERMISSION_DENIED, UNAUTHENTICATED -> Outcome.DENIED;
-            default -> Outcome.FAILED;
-        });
+        assertThat(entry.event().getOutcome())
+                .isEqualTo(
+                        switch (expected) {
+                            case OK -> Outcome.SUCCESS;
+                            case PERMISSION_DENIED, UNAUTHENTICATED -> Outcome.DENIED;
+                            default -> Outcome.FAILED;
+                        });
         assertThat(entry.event().getDetail()).isEqualTo(expected == Status.Code.OK ? "OK" : expected.name());
         switch (who) {
             case PATIENT_OWN -> assertThat(entry.event().getActorId()).isEqualTo("user-demo-alex");
             case PATIENT_OTHER -> assertThat(entry.event().getActorId()).isEqualTo("user-demo-sam");
             case STAFF -> assertThat(entry.event().getActorId()).isEqualTo("staff-user-1");
             case SERVICE -> assertThat(entry.event().getActorId()).isEqualTo("service-account-records-client");
-            default -> { }
+            default -> {}
         }
         assertThat(entry.event().getClientIp()).isEqualTo("127.0.0.1");
         // no clinical content in the audit record, whatever the call returned

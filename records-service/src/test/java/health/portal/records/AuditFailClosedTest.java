@@ -11,24 +11,26 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.net.ServerSocket;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+
 /** With no Kafka to take the audit record, a permitted read is refused: no unaudited access to a record. */
-@SpringBootTest(properties = {
-        "spring.grpc.server.port=0",
-        "spring.grpc.server.ssl.enabled=false",
-        "server.port=0",
-        "spring.kafka.producer.properties.max.block.ms=1500",
-        "spring.kafka.producer.properties.request.timeout.ms=1000",
-        "spring.kafka.producer.properties.delivery.timeout.ms=1500",
-        "records.audit.timeout=2s",
-})
+@SpringBootTest(
+        properties = {
+            "spring.grpc.server.port=0",
+            "spring.grpc.server.ssl.enabled=false",
+            "server.port=0",
+            "spring.kafka.producer.properties.max.block.ms=1500",
+            "spring.kafka.producer.properties.request.timeout.ms=1000",
+            "spring.kafka.producer.properties.delivery.timeout.ms=1500",
+            "records.audit.timeout=2s",
+        })
 class AuditFailClosedTest {
 
     @LocalGrpcPort
@@ -47,14 +49,19 @@ class AuditFailClosedTest {
 
     @Test
     void aReadThatCannotBeAuditedIsRefused() throws Exception {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel channel =
+                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             Metadata md = new Metadata();
             md.put(GrpcTestBase.AUTHORIZATION, "Bearer " + TestTokens.shared().patient("demo-alex"));
-            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> RecordsServiceGrpc
-                    .newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .getHealthSummary(PatientRequest.newBuilder().setPatientId("demo-alex").build()));
+            StatusRuntimeException e = catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () -> RecordsServiceGrpc.newBlockingStub(channel)
+                            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+                            .withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .getHealthSummary(PatientRequest.newBuilder()
+                                    .setPatientId("demo-alex")
+                                    .build()));
             assertThat(e).isNotNull();
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(e.getStatus().getDescription()).isEqualTo("Audit trail unavailable; access refused");

@@ -4,36 +4,39 @@ import health.portal.infra.kafka.KafkaBroker;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The service as it runs: real gRPC over a port (plaintext here, see TlsTest for TLS), real Kafka in the JVM, the
  * real EMR sandbox, JWTs checked against a JWKS over HTTP. All subclasses share one Spring context.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.grpc.server.port=0",
-        "spring.grpc.server.ssl.enabled=false",
-        "records.emr.read-timeout=1500ms",
-        "records.emr.connect-timeout=1s",
-        "records.emr.read-attempts=2",
-        "records.emr.retry-backoff=20ms",
-        "records.emr.minimum-calls=4",
-        "records.emr.sliding-window-size=4",
-        "records.emr.open-state-wait=2s",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.grpc.server.port=0",
+            "spring.grpc.server.ssl.enabled=false",
+            "records.emr.read-timeout=1500ms",
+            "records.emr.connect-timeout=1s",
+            "records.emr.read-attempts=2",
+            "records.emr.retry-backoff=20ms",
+            "records.emr.minimum-calls=4",
+            "records.emr.sliding-window-size=4",
+            "records.emr.open-state-wait=2s",
+        })
 @Import(GrpcTestBase.CapturedSpans.class)
 public abstract class GrpcTestBase {
 
@@ -47,8 +50,10 @@ public abstract class GrpcTestBase {
         }
     }
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    static final Metadata.Key<String> CORRELATION = Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> CORRELATION =
+            Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
 
     protected static final TestTokens tokens = TestTokens.shared();
     protected static ManagedChannel channel;
@@ -89,14 +94,17 @@ public abstract class GrpcTestBase {
     /** A blocking stub that sends this token (null: none) and a fresh correlation id, returned through {@code ids}. */
     protected RecordsServiceGrpc.RecordsServiceBlockingStub stub(String token, String correlationId) {
         if (channel == null) {
-            channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+            channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
+                    .usePlaintext()
+                    .build();
         }
         Metadata md = new Metadata();
         if (token != null) {
             md.put(AUTHORIZATION, "Bearer " + token);
         }
         md.put(CORRELATION, correlationId);
-        return RecordsServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+        return RecordsServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
     }
 
     protected static String newCorrelationId() {

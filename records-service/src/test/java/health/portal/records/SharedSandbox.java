@@ -7,8 +7,7 @@ public final class SharedSandbox {
 
     private static volatile EmrSandbox sandbox;
 
-    private SharedSandbox() {
-    }
+    private SharedSandbox() {}
 
     public static EmrSandbox get() {
         if (sandbox == null) {

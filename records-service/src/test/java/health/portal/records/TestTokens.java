@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,13 @@ public final class TestTokens {
     }
 
     public String patient(String patientId) {
-        return sign(key, "user-" + patientId, List.of("patient", "offline_access"), patientId, issuer(), Duration.ofMinutes(5));
+        return sign(
+                key,
+                "user-" + patientId,
+                List.of("patient", "offline_access"),
+                patientId,
+                issuer(),
+                Duration.ofMinutes(5));
     }
 
     public String staff() {
@@ -73,7 +80,13 @@ public final class TestTokens {
     }
 
     public String service() {
-        return sign(key, "service-account-records-client", List.of("records-service"), null, issuer(), Duration.ofMinutes(5));
+        return sign(
+                key,
+                "service-account-records-client",
+                List.of("records-service"),
+                null,
+                issuer(),
+                Duration.ofMinutes(5));
     }
 
     public String noRoles() {
@@ -89,10 +102,17 @@ public final class TestTokens {
     }
 
     public String otherIssuer(String patientId) {
-        return sign(key, "user-" + patientId, List.of("patient"), patientId, "http://evil.example/realms/portal", Duration.ofMinutes(5));
+        return sign(
+                key,
+                "user-" + patientId,
+                List.of("patient"),
+                patientId,
+                "http://evil.example/realms/portal",
+                Duration.ofMinutes(5));
     }
 
-    private static String sign(RSAKey with, String subject, List<String> roles, String patientId, String issuer, Duration ttl) {
+    private static String sign(
+            RSAKey with, String subject, List<String> roles, String patientId, String issuer, Duration ttl) {
         try {
             Instant now = Instant.now();
             JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -106,8 +126,12 @@ public final class TestTokens {
             if (patientId != null) {
                 claims.claim("patient_id", patientId);
             }
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(with.getKeyID())
-                    .type(JOSEObjectType.JWT).build(), claims.build());
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(with.getKeyID())
+                            .type(JOSEObjectType.JWT)
+                            .build(),
+                    claims.build());
             jwt.sign(new RSASSASigner(with));
             return jwt.serialize();
         } catch (Exception e) {

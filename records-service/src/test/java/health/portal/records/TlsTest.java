@@ -14,9 +14,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
@@ -24,12 +21,17 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
 /** Without a configured certificate the service makes a self-signed one at start and speaks only TLS. */
-@SpringBootTest(properties = {
-        "spring.grpc.server.port=0",
-        "server.port=0",
-        "records.tls.generated-certificate-file=target/tls-test/grpc-server-cert.pem",
-})
+@SpringBootTest(
+        properties = {
+            "spring.grpc.server.port=0",
+            "server.port=0",
+            "records.tls.generated-certificate-file=target/tls-test/grpc-server-cert.pem",
+        })
 class TlsTest {
 
     @LocalGrpcPort
@@ -40,21 +42,27 @@ class TlsTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBroker.shared().bootstrapServers());
+        registry.add(
+                "spring.kafka.bootstrap-servers", () -> KafkaBroker.shared().bootstrapServers());
         GrpcTestBase.emrAndTokens(registry);
     }
 
     @Test
     void aClientTrustingTheGeneratedCertificateGetsIn() throws Exception {
         Path pem = Path.of("target/tls-test/grpc-server-cert.pem");
-        assertThat(Files.readString(pem)).isEqualTo(generated.certificate().orElseThrow().pem());
+        assertThat(Files.readString(pem))
+                .isEqualTo(generated.certificate().orElseThrow().pem());
         ManagedChannel tls = NettyChannelBuilder.forAddress("localhost", port)
-                .sslContext(GrpcSslContexts.forClient().trustManager(pem.toFile()).build()).build();
+                .sslContext(
+                        GrpcSslContexts.forClient().trustManager(pem.toFile()).build())
+                .build();
         try {
             Metadata md = new Metadata();
             md.put(GrpcTestBase.AUTHORIZATION, "Bearer " + TestTokens.shared().patient("demo-sam"));
-            var profile = RecordsServiceGrpc.newBlockingStub(tls).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-                    .getPatientProfile(PatientRequest.newBuilder().setPatientId("demo-sam").build());
+            var profile = RecordsServiceGrpc.newBlockingStub(tls)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+                    .getPatientProfile(
+                            PatientRequest.newBuilder().setPatientId("demo-sam").build());
             assertThat(profile.getFamilyName()).isEqualTo("Okafor");
         } finally {
             tls.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -63,11 +71,16 @@ class TlsTest {
 
     @Test
     void plaintextIsRefused() throws Exception {
-        ManagedChannel plain = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        ManagedChannel plain =
+                NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
         try {
-            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> RecordsServiceGrpc
-                    .newBlockingStub(plain).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .getPatientProfile(PatientRequest.newBuilder().setPatientId("demo-sam").build()));
+            StatusRuntimeException e = catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () -> RecordsServiceGrpc.newBlockingStub(plain)
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .getPatientProfile(PatientRequest.newBuilder()
+                                    .setPatientId("demo-sam")
+                                    .build()));
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         } finally {
             plain.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

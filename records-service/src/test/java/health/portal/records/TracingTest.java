@@ -8,11 +8,12 @@ import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** A call that arrives with the gateway's W3C trace context is served inside that same trace. */
 class TracingTest extends GrpcTestBase {
@@ -28,8 +29,10 @@ class TracingTest extends GrpcTestBase {
         Metadata trace = new Metadata();
         trace.put(TRACEPARENT, "00-" + traceId + "-" + randomHex(8) + "-01");
 
-        stub(tokens.staff(), newCorrelationId()).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(trace))
-                .getPatientProfile(PatientRequest.newBuilder().setPatientId("demo-alex").build());
+        stub(tokens.staff(), newCorrelationId())
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(trace))
+                .getPatientProfile(
+                        PatientRequest.newBuilder().setPatientId("demo-alex").build());
 
         List<SpanData> serverSpans = List.of();
         for (int i = 0; i < 60 && serverSpans.isEmpty(); i++) {
@@ -40,7 +43,8 @@ class TracingTest extends GrpcTestBase {
                 Thread.sleep(250);
             }
         }
-        assertThat(serverSpans).extracting(SpanData::getName)
+        assertThat(serverSpans)
+                .extracting(SpanData::getName)
                 .anySatisfy(name -> assertThat(name).contains("GetPatientProfile"));
     }
 

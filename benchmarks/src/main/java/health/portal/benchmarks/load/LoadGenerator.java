@@ -1,5 +1,7 @@
 package health.portal.benchmarks.load;
 
+import org.HdrHistogram.Histogram;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
 
 /**
  * A closed-loop load generator: {@code clients} threads, each sending its next request as soon as the previous one
@@ -31,11 +32,10 @@ public final class LoadGenerator {
         String call(int client) throws Exception;
     }
 
-    private LoadGenerator() {
-    }
+    private LoadGenerator() {}
 
-    public static LoadResult run(String name, int clients, Duration warmup, Duration window, long maxRequests,
-                                 Call call) {
+    public static LoadResult run(
+            String name, int clients, Duration warmup, Duration window, long maxRequests, Call call) {
         if (clients < 1 || window.isZero() || window.isNegative() || maxRequests < 1) {
             throw new IllegalArgumentException("clients, window and maxRequests must be positive");
         }
@@ -71,7 +71,8 @@ public final class LoadGenerator {
                     if (end < measureFrom) {
                         warmupRequests.increment();
                         if (error != null) {
-                            errors.computeIfAbsent("warm-up: " + error, k -> new LongAdder()).increment();
+                            errors.computeIfAbsent("warm-up: " + error, k -> new LongAdder())
+                                    .increment();
                         }
                     } else if (end <= measureUntil) {
                         measured[0]++;
@@ -102,7 +103,7 @@ public final class LoadGenerator {
         Duration measured = Duration.ofNanos(Math.max(1, windowEnd - measureFrom));
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
-        return new LoadResult(name, clients, warmup, measured, warmupRequests.sum(), requests, failed, errorCounts,
-                all);
+        return new LoadResult(
+                name, clients, warmup, measured, warmupRequests.sum(), requests, failed, errorCounts, all);
     }
 }

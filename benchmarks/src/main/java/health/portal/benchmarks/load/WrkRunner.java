@@ -1,6 +1,7 @@
 package health.portal.benchmarks.load;
 
 import health.portal.benchmarks.report.Row;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,12 +32,12 @@ public final class WrkRunner {
 
     private static final Pattern RESULT = Pattern.compile("WRK-RESULT ((?:\\w+=\\d+ ?)+)");
 
-    private WrkRunner() {
-    }
+    private WrkRunner() {}
 
     public static boolean available() {
         try {
-            Process process = new ProcessBuilder("wrk", "-v").redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder("wrk", "-v").redirectErrorStream(true).start();
             process.getInputStream().readAllBytes();
             return process.waitFor(10, TimeUnit.SECONDS);
         } catch (IOException e) {
@@ -48,17 +49,30 @@ public final class WrkRunner {
     }
 
     /** One run of {@code duration} with {@code connections} keep-alive connections on 2 threads. */
-    public static Row run(String name, String url, Map<String, String> headers, int connections, Duration duration,
-                          Path workDirectory) {
+    public static Row run(
+            String name,
+            String url,
+            Map<String, String> headers,
+            int connections,
+            Duration duration,
+            Path workDirectory) {
         try {
             Files.createDirectories(workDirectory);
             Path script = workDirectory.resolve("done.lua");
             Files.writeString(script, DONE_SCRIPT);
-            List<String> command = new ArrayList<>(List.of("wrk", "-t" + Math.min(2, connections),
-                    "-c" + connections, "-d" + duration.toSeconds() + "s", "--timeout", "30s", "-s", script.toString()));
+            List<String> command = new ArrayList<>(List.of(
+                    "wrk",
+                    "-t" + Math.min(2, connections),
+                    "-c" + connections,
+                    "-d" + duration.toSeconds() + "s",
+                    "--timeout",
+                    "30s",
+                    "-s",
+                    script.toString()));
             headers.forEach((header, value) -> command.addAll(List.of("-H", header + ": " + value)));
             command.add(url);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -93,7 +107,18 @@ public final class WrkRunner {
         }
         long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
         String summary = errors.isEmpty() ? "0" : errorCount + " " + errors;
-        return new Row(name, "wrk 4 (HdrHistogram)", connections, seconds, requests, requests / seconds,
-                values.get("p50"), values.get("p90"), values.get("p99"), values.get("max"), summary, errorCount);
+        return new Row(
+                name,
+                "wrk 4 (HdrHistogram)",
+                connections,
+                seconds,
+                requests,
+                requests / seconds,
+                values.get("p50"),
+                values.get("p90"),
+                values.get("p99"),
+                values.get("max"),
+                summary,
+                errorCount);
     }
 }

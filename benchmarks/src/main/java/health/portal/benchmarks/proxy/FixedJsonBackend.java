@@ -1,6 +1,7 @@
 package health.portal.benchmarks.proxy;
 
 import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -34,8 +35,8 @@ public final class FixedJsonBackend implements AutoCloseable {
     public static FixedJsonBackend start(int status) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-            ExecutorService executor = Executors.newFixedThreadPool(4,
-                    Thread.ofPlatform().daemon().name("backend-", 0).factory());
+            ExecutorService executor = Executors.newFixedThreadPool(
+                    4, Thread.ofPlatform().daemon().name("backend-", 0).factory());
             FixedJsonBackend backend = new FixedJsonBackend(server, executor);
             server.setExecutor(executor);
             server.createContext("/", exchange -> {

@@ -11,6 +11,9 @@ import health.portal.benchmarks.support.RefreshingToken;
 import health.portal.benchmarks.support.TokenRenewal;
 import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.infra.keycloak.KeycloakServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Issue 5: what the gateway costs. The same authenticated request ({@code GET /api/me} with a patient's bearer
@@ -36,9 +37,14 @@ public final class GatewayOverheadBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayOverheadBenchmark.class);
 
-    public record Parameters(int clients, Duration warmup, Duration duration, long maxRequests,
-                             List<String> gatewayJvm, Path projectRoot, Path workDirectory) {
-    }
+    public record Parameters(
+            int clients,
+            Duration warmup,
+            Duration duration,
+            long maxRequests,
+            List<String> gatewayJvm,
+            Path projectRoot,
+            Path workDirectory) {}
 
     /** One target's figures from one load generator. */
     record Pair(Row nginx, Row gateway) {
@@ -48,32 +54,32 @@ public final class GatewayOverheadBenchmark {
         }
     }
 
-    private GatewayOverheadBenchmark() {
-    }
+    private GatewayOverheadBenchmark() {}
 
     public static MarkdownReport run(Parameters parameters) {
         if (!NginxProxy.available()) {
             throw new IllegalStateException("nginx is not installed: apt-get install -y nginx");
         }
         if (parameters.duration().compareTo(Duration.ofMinutes(3)) > 0) {
-            throw new IllegalArgumentException("keep the proxy window under 3 minutes: wrk sends one token, "
-                    + "valid 5 minutes");
+            throw new IllegalArgumentException(
+                    "keep the proxy window under 3 minutes: wrk sends one token, " + "valid 5 minutes");
         }
         ZonedDateTime date = ZonedDateTime.now();
         Path logs = parameters.workDirectory().resolve("logs");
         try (FixedJsonBackend backend = FixedJsonBackend.start(200);
-             NginxProxy nginx = NginxProxy.start(backend.port(), parameters.workDirectory().resolve("nginx"));
-             StandaloneGateway gateway = StandaloneGateway.start(parameters.projectRoot(), backend.baseUrl(),
-                     parameters.gatewayJvm(), logs)) {
+                NginxProxy nginx = NginxProxy.start(
+                        backend.port(), parameters.workDirectory().resolve("nginx"));
+                StandaloneGateway gateway = StandaloneGateway.start(
+                        parameters.projectRoot(), backend.baseUrl(), parameters.gatewayJvm(), logs)) {
             KeycloakServer keycloak = gateway.keycloak();
             String username = "bench-proxy-" + UUID.randomUUID().toString().substring(0, 6);
             String password = "Bench-" + UUID.randomUUID();
-            keycloak.createPatientUser(username, password, username + "@example.org", "bench-patient", "Bench",
-                    "Patient");
-            BrowserSignIn.Tokens tokens = BrowserSignIn.signIn(keycloak, "portal-mobile", null,
-                    "http://127.0.0.1/callback", username, password);
-            RefreshingToken token = RefreshingToken.refreshable(keycloak.issuerUri(), "portal-mobile",
-                    tokens.accessToken(), tokens.refreshToken());
+            keycloak.createPatientUser(
+                    username, password, username + "@example.org", "bench-patient", "Bench", "Patient");
+            BrowserSignIn.Tokens tokens = BrowserSignIn.signIn(
+                    keycloak, "portal-mobile", null, "http://127.0.0.1/callback", username, password);
+            RefreshingToken token = RefreshingToken.refreshable(
+                    keycloak.issuerUri(), "portal-mobile", tokens.accessToken(), tokens.refreshToken());
             String nginxUrl = nginx.url("/api/me");
             String gatewayUrl = gateway.url("/api/me");
             List<String> checks = sanityChecks(nginxUrl, gatewayUrl, token);
@@ -125,13 +131,27 @@ public final class GatewayOverheadBenchmark {
             clients.add(LoopbackHttp.client());
         }
         URI uri = URI.create(url);
-        log.info("{} (Java harness): {} clients, {} s warm-up, {} s measured", name, parameters.clients(),
-                parameters.warmup().toSeconds(), parameters.duration().toSeconds());
-        LoadResult result = LoadGenerator.run(name, parameters.clients(), parameters.warmup(), parameters.duration(),
-                parameters.maxRequests(), client -> {
-                    HttpResponse<byte[]> response = clients.get(client).send(HttpRequest.newBuilder(uri)
-                                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token.get())
-                                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        log.info(
+                "{} (Java harness): {} clients, {} s warm-up, {} s measured",
+                name,
+                parameters.clients(),
+                parameters.warmup().toSeconds(),
+                parameters.duration().toSeconds());
+        LoadResult result = LoadGenerator.run(
+                name,
+                parameters.clients(),
+                parameters.warmup(),
+                parameters.duration(),
+                parameters.maxRequests(),
+                client -> {
+                    HttpResponse<byte[]> response = clients.get(client)
+                            .send(
+                                    HttpRequest.newBuilder(uri)
+                                            .timeout(Duration.ofSeconds(30))
+                                            .header("Authorization", "Bearer " + token.get())
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofByteArray());
                     return response.statusCode() == 200 ? null : "HTTP " + response.statusCode();
                 });
         log.info("{}", result);
@@ -141,39 +161,63 @@ public final class GatewayOverheadBenchmark {
     private static Row wrkRun(String name, String url, RefreshingToken token, Parameters parameters) {
         Path work = parameters.workDirectory().resolve("wrk");
         Map<String, String> headers = Map.of("Authorization", "Bearer " + token.get());
-        log.info("{} (wrk): {} connections, {} s warm-up, {} s measured", name, parameters.clients(),
-                parameters.warmup().toSeconds(), parameters.duration().toSeconds());
+        log.info(
+                "{} (wrk): {} connections, {} s warm-up, {} s measured",
+                name,
+                parameters.clients(),
+                parameters.warmup().toSeconds(),
+                parameters.duration().toSeconds());
         if (!parameters.warmup().isZero()) {
             WrkRunner.run(name, url, headers, parameters.clients(), parameters.warmup(), work);
         }
         // a fresh token: it must outlive the window
-        Row row = WrkRunner.run(name, url, Map.of("Authorization", "Bearer " + token.get()), parameters.clients(),
-                parameters.duration(), work);
-        log.info("{}: {} req/s, p50 {} p99 {}, errors {}", name, String.format("%.1f", row.throughput()),
-                MarkdownReport.ms(row.p50()), MarkdownReport.ms(row.p99()), row.errors());
+        Row row = WrkRunner.run(
+                name,
+                url,
+                Map.of("Authorization", "Bearer " + token.get()),
+                parameters.clients(),
+                parameters.duration(),
+                work);
+        log.info(
+                "{}: {} req/s, p50 {} p99 {}, errors {}",
+                name,
+                String.format("%.1f", row.throughput()),
+                MarkdownReport.ms(row.p50()),
+                MarkdownReport.ms(row.p99()),
+                row.errors());
         return row;
     }
 
     private static MarkdownReport report(Parameters p, ZonedDateTime date, List<Pair> pairs, List<String> checks) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("concurrency (keep-alive connections, closed loop)", p.clients());
-        parameters.put("warm-up / measured, per target and load generator", p.warmup().toSeconds() + " s / "
-                + p.duration().toSeconds() + " s");
+        parameters.put(
+                "warm-up / measured, per target and load generator",
+                p.warmup().toSeconds() + " s / " + p.duration().toSeconds() + " s");
         parameters.put("request cap per Java run", String.format("%,d", p.maxRequests()));
         parameters.put("gateway JVM options", "`" + String.join(" ", p.gatewayJvm()) + "`");
-        parameters.put("nginx", Machine.toolVersion("nginx", "-v").orElse("?") + ", `worker_processes auto`, "
-                + "access log off, upstream keep-alive");
-        parameters.put("wrk", Machine.toolVersion("wrk", "-v").map(v -> v.replaceAll(" Copyright.*", ""))
-                .orElse("not installed") + ", 2 threads");
+        parameters.put(
+                "nginx",
+                Machine.toolVersion("nginx", "-v").orElse("?") + ", `worker_processes auto`, "
+                        + "access log off, upstream keep-alive");
+        parameters.put(
+                "wrk",
+                Machine.toolVersion("wrk", "-v")
+                                .map(v -> v.replaceAll(" Copyright.*", ""))
+                                .orElse("not installed") + ", 2 threads");
 
         List<Row> rows = new ArrayList<>();
         List<String> summary = new ArrayList<>();
         for (Pair pair : pairs) {
             rows.add(pair.nginx());
             rows.add(pair.gateway());
-            summary.add(String.format("%s: gateway/nginx throughput %.2f (%.0f vs %.0f req/s); added latency "
-                            + "p50 +%s, p90 +%s, p99 +%s", pair.nginx().client(), pair.throughputRatio(),
-                    pair.gateway().throughput(), pair.nginx().throughput(),
+            summary.add(String.format(
+                    "%s: gateway/nginx throughput %.2f (%.0f vs %.0f req/s); added latency "
+                            + "p50 +%s, p90 +%s, p99 +%s",
+                    pair.nginx().client(),
+                    pair.throughputRatio(),
+                    pair.gateway().throughput(),
+                    pair.nginx().throughput(),
                     MarkdownReport.ms(pair.gateway().p50() - pair.nginx().p50()),
                     MarkdownReport.ms(pair.gateway().p90() - pair.nginx().p90()),
                     MarkdownReport.ms(pair.gateway().p99() - pair.nginx().p99())));

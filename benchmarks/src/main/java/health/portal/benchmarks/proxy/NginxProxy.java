@@ -2,6 +2,7 @@ package health.portal.benchmarks.proxy;
 
 import health.portal.infra.process.ChildProcess;
 import health.portal.infra.process.FreePorts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,14 +34,35 @@ public final class NginxProxy implements AutoCloseable {
             Files.createDirectories(directory.resolve("temp"));
             Path certificate = directory.resolve("cert.pem");
             Path key = directory.resolve("key.pem");
-            run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", key.toString(), "-out", certificate.toString()), directory);
+            run(
+                    List.of(
+                            "openssl",
+                            "req",
+                            "-x509",
+                            "-newkey",
+                            "ec",
+                            "-pkeyopt",
+                            "ec_paramgen_curve:prime256v1",
+                            "-nodes",
+                            "-days",
+                            "2",
+                            "-subj",
+                            "/CN=localhost",
+                            "-addext",
+                            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                            "-keyout",
+                            key.toString(),
+                            "-out",
+                            certificate.toString()),
+                    directory);
             Path config = directory.resolve("nginx.conf");
             Files.writeString(config, config(port, backendPort, directory, certificate, key));
-            ChildProcess process = ChildProcess.start("nginx", List.of("nginx", "-p", directory.toString(), "-c",
-                    config.toString()), Map.of(), directory, directory.resolve("logs/nginx-process.log"));
+            ChildProcess process = ChildProcess.start(
+                    "nginx",
+                    List.of("nginx", "-p", directory.toString(), "-c", config.toString()),
+                    Map.of(),
+                    directory,
+                    directory.resolve("logs/nginx-process.log"));
             process.awaitReady(Duration.ofSeconds(30), () -> FreePorts.isListening("127.0.0.1", port));
             return new NginxProxy(process, port);
         } catch (IOException e) {
@@ -88,12 +110,13 @@ public final class NginxProxy implements AutoCloseable {
                         }
                     }
                 }
-                """.formatted(directory.toAbsolutePath(), backendPort, port, certificate.toAbsolutePath(),
-                key.toAbsolutePath());
+                """.formatted(
+                directory.toAbsolutePath(), backendPort, port, certificate.toAbsolutePath(), key.toAbsolutePath());
     }
 
     public static boolean available() {
-        return health.portal.benchmarks.report.Machine.toolVersion("nginx", "-v").isPresent();
+        return health.portal.benchmarks.report.Machine.toolVersion("nginx", "-v")
+                .isPresent();
     }
 
     public String url(String path) {
@@ -107,7 +130,9 @@ public final class NginxProxy implements AutoCloseable {
 
     private static void run(List<String> command, Path directory) {
         try {
-            Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+            Process process = new ProcessBuilder(command)
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true)
                     .start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {

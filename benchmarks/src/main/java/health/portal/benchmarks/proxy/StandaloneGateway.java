@@ -5,6 +5,7 @@ import health.portal.infra.keycloak.KeycloakServer;
 import health.portal.infra.process.ChildProcess;
 import health.portal.infra.process.FreePorts;
 import health.portal.infra.redis.RedisServer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -43,12 +44,21 @@ public final class StandaloneGateway implements AutoCloseable {
             Path jar = runnableJar(projectRoot.resolve("gateway/target"));
             RedisServer redis = RedisServer.shared();
             int kafkaPort = FreePorts.find();
-            ChildProcess kafka = ChildProcess.start("kafka", List.of(javaBinary(), "-Xmx512m", "-cp",
-                            System.getProperty("java.class.path"), "health.portal.infra.kafka.KafkaBroker",
-                            Integer.toString(kafkaPort)), Map.of(), projectRoot, logs.resolve("kafka.log"));
+            ChildProcess kafka = ChildProcess.start(
+                    "kafka",
+                    List.of(
+                            javaBinary(),
+                            "-Xmx512m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "health.portal.infra.kafka.KafkaBroker",
+                            Integer.toString(kafkaPort)),
+                    Map.of(),
+                    projectRoot,
+                    logs.resolve("kafka.log"));
             started.add(kafka);
-            CompletableFuture<KeycloakServer> keycloakStart = CompletableFuture.supplyAsync(
-                    () -> KeycloakServer.start(FreePorts.find(), FreePorts.find(), logs));
+            CompletableFuture<KeycloakServer> keycloakStart =
+                    CompletableFuture.supplyAsync(() -> KeycloakServer.start(FreePorts.find(), FreePorts.find(), logs));
             kafka.awaitReady(Duration.ofMinutes(2), () -> FreePorts.isListening("127.0.0.1", kafkaPort));
             KeycloakServer keycloak = keycloakStart.join();
             started.add(keycloak);
@@ -59,14 +69,17 @@ public final class StandaloneGateway implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(javaBinary());
             command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", jar.toString(),
+            command.addAll(List.of(
+                    "-jar",
+                    jar.toString(),
                     "--server.port=" + port,
                     "--server.address=127.0.0.1",
                     "--gateway.tls.redirect-port=" + FreePorts.find(),
                     "--gateway.tls.redirect-address=127.0.0.1",
                     "--management.server.port=" + FreePorts.find(),
                     "--gateway.security.issuer-uri=" + issuer,
-                    "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
+                    "--spring.data.redis.host=" + redis.host(),
+                    "--spring.data.redis.port=" + redis.port(),
                     "--gateway.redis-key-prefix=" + prefix,
                     "--spring.session.redis.namespace=" + prefix + "session",
                     "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort,
@@ -76,11 +89,12 @@ public final class StandaloneGateway implements AutoCloseable {
                     "--spring.grpc.client.channels.records.negotiation-type=plaintext",
                     "--gateway.rate-limit.per-address=1000000000",
                     "--gateway.rate-limit.per-user=1000000000"));
-            ChildProcess gateway = ChildProcess.start("gateway", command, Map.of(), projectRoot,
-                    logs.resolve("gateway.log"));
+            ChildProcess gateway =
+                    ChildProcess.start("gateway", command, Map.of(), projectRoot, logs.resolve("gateway.log"));
             started.add(gateway);
             HttpClient http = LoopbackHttp.client();
-            gateway.awaitReady(Duration.ofMinutes(4),
+            gateway.awaitReady(
+                    Duration.ofMinutes(4),
                     () -> LoopbackHttp.isUp(http, "https://127.0.0.1:" + port + "/actuator/health"));
             return new StandaloneGateway(started, keycloak, port, jvmOptions);
         } catch (RuntimeException e) {
@@ -124,7 +138,8 @@ public final class StandaloneGateway implements AutoCloseable {
 
     static Path runnableJar(Path target) {
         try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            return files.filter(p -> p.getFileName().toString().matches("gateway-.*-exec\\.jar")).findFirst()
+            return files.filter(p -> p.getFileName().toString().matches("gateway-.*-exec\\.jar"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no runnable gateway jar in " + target
                             + ": build it first (-am in the benchmark command does)"));
         } catch (IOException e) {

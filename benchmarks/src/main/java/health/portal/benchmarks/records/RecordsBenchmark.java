@@ -21,6 +21,9 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,14 +38,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Issue 4: the health summary with the EMR sandbox serving many patients, at a fixed concurrency,
@@ -61,21 +62,29 @@ public final class RecordsBenchmark {
     private static final String REDIRECT = "http://127.0.0.1/callback";
 
     /** What a run needs; see the benchmarks pom for the defaults. */
-    public record Parameters(int clients, int patients, int users, Duration warmup, Duration duration,
-                             Duration grpcWarmup, Duration grpcDuration, long maxRequests, List<String> serviceJvm,
-                             Path logs) {
-    }
+    public record Parameters(
+            int clients,
+            int patients,
+            int users,
+            Duration warmup,
+            Duration duration,
+            Duration grpcWarmup,
+            Duration grpcDuration,
+            long maxRequests,
+            List<String> serviceJvm,
+            Path logs) {}
 
-    private RecordsBenchmark() {
-    }
+    private RecordsBenchmark() {}
 
     public static MarkdownReport run(Parameters parameters) {
         ZonedDateTime date = ZonedDateTime.now();
         String redisPrefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         List<String> gatewayArguments = List.of(
                 // limits stay on (their Redis round trips are part of every request) but far above this load
-                "--gateway.rate-limit.per-address=1000000000", "--gateway.rate-limit.per-user=1000000000",
-                "--gateway.redis-key-prefix=" + redisPrefix, "--spring.session.redis.namespace=" + redisPrefix + "session");
+                "--gateway.rate-limit.per-address=1000000000",
+                "--gateway.rate-limit.per-user=1000000000",
+                "--gateway.redis-key-prefix=" + redisPrefix,
+                "--spring.session.redis.namespace=" + redisPrefix + "session");
         LocalStack.Tuning tuning = new LocalStack.Tuning(parameters.serviceJvm(), Map.of("gateway", gatewayArguments));
         long begin = System.nanoTime();
         log.info("Starting the portal with {} sandbox patients", parameters.patients());
@@ -99,13 +108,21 @@ public final class RecordsBenchmark {
                 LoadResult http = httpSummaries(summaryUrl, userTokens, parameters);
                 log.info("{}", http);
 
-                ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", stack.ports().recordsGrpc(),
-                        InsecureChannelCredentials.create()).build();
+                ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                                "127.0.0.1", stack.ports().recordsGrpc(), InsecureChannelCredentials.create())
+                        .build();
                 try {
                     LoadResult grpc = grpcSummaries(channel, serviceToken, patientIds, parameters);
                     log.info("{}", grpc);
-                    return report(parameters, date, startSeconds, patientIds.size(), userTokens.size(), demoIncluded,
-                            http, grpc);
+                    return report(
+                            parameters,
+                            date,
+                            startSeconds,
+                            patientIds.size(),
+                            userTokens.size(),
+                            demoIncluded,
+                            http,
+                            grpc);
                 } finally {
                     channel.shutdownNow();
                 }
@@ -125,11 +142,16 @@ public final class RecordsBenchmark {
     }
 
     /** The demo patient (when enrolled) and patient users for other, random EMR patients. */
-    private static List<RefreshingToken> signInUsers(KeycloakServer keycloak, DemoPatient.Credentials demo,
-                                                     List<String> patientIds, int users) {
-        List<String> clones = patientIds.stream().filter(id -> id.matches(".+-c\\d+")).toList();
-        List<String> pool = new ArrayList<>(clones.size() >= users ? clones
-                : patientIds.stream().filter(id -> !id.startsWith("demo-")).toList());
+    private static List<RefreshingToken> signInUsers(
+            KeycloakServer keycloak, DemoPatient.Credentials demo, List<String> patientIds, int users) {
+        List<String> clones =
+                patientIds.stream().filter(id -> id.matches(".+-c\\d+")).toList();
+        List<String> pool = new ArrayList<>(
+                clones.size() >= users
+                        ? clones
+                        : patientIds.stream()
+                                .filter(id -> !id.startsWith("demo-"))
+                                .toList());
         Collections.shuffle(pool, new Random(42));
         String run = UUID.randomUUID().toString().substring(0, 6);
         ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -144,8 +166,8 @@ public final class RecordsBenchmark {
                 String username = "bench-" + run + "-" + i;
                 String password = "Bench-" + UUID.randomUUID();
                 futures.add(executor.submit(() -> {
-                    keycloak.createPatientUser(username, password, username + "@example.org", patientId,
-                            "Bench", "Patient");
+                    keycloak.createPatientUser(
+                            username, password, username + "@example.org", patientId, "Bench", "Patient");
                     return signIn(keycloak, username, password);
                 }));
             }
@@ -163,8 +185,8 @@ public final class RecordsBenchmark {
 
     private static RefreshingToken signIn(KeycloakServer keycloak, String username, String password) {
         BrowserSignIn.Tokens tokens = BrowserSignIn.signIn(keycloak, MOBILE_CLIENT, null, REDIRECT, username, password);
-        return RefreshingToken.refreshable(keycloak.issuerUri(), MOBILE_CLIENT, tokens.accessToken(),
-                tokens.refreshToken());
+        return RefreshingToken.refreshable(
+                keycloak.issuerUri(), MOBILE_CLIENT, tokens.accessToken(), tokens.refreshToken());
     }
 
     private static void checkEveryUserReadsTheirSummary(String url, List<RefreshingToken> tokens) {
@@ -185,36 +207,62 @@ public final class RecordsBenchmark {
             clients.add(LoopbackHttp.client());
         }
         URI uri = URI.create(url);
-        log.info("HTTPS summaries: {} clients, {} s warm-up, {} s measured", parameters.clients(),
-                parameters.warmup().toSeconds(), parameters.duration().toSeconds());
-        return LoadGenerator.run("gateway GET /api/records/summary", parameters.clients(), parameters.warmup(),
-                parameters.duration(), parameters.maxRequests(), client -> {
+        log.info(
+                "HTTPS summaries: {} clients, {} s warm-up, {} s measured",
+                parameters.clients(),
+                parameters.warmup().toSeconds(),
+                parameters.duration().toSeconds());
+        return LoadGenerator.run(
+                "gateway GET /api/records/summary",
+                parameters.clients(),
+                parameters.warmup(),
+                parameters.duration(),
+                parameters.maxRequests(),
+                client -> {
                     String token = tokens.get(client % tokens.size()).get();
-                    HttpResponse<byte[]> response = clients.get(client).send(HttpRequest.newBuilder(uri)
-                            .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).GET().build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
-                    return response.statusCode() == 200 && response.body().length > 0 ? null
+                    HttpResponse<byte[]> response = clients.get(client)
+                            .send(
+                                    HttpRequest.newBuilder(uri)
+                                            .timeout(Duration.ofSeconds(30))
+                                            .header("Authorization", "Bearer " + token)
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofByteArray());
+                    return response.statusCode() == 200 && response.body().length > 0
+                            ? null
                             : "HTTP " + response.statusCode();
                 });
     }
 
-    private static LoadResult grpcSummaries(ManagedChannel channel, RefreshingToken token, List<String> patientIds,
-                                            Parameters parameters) {
-        RecordsServiceGrpc.RecordsServiceBlockingStub stub = RecordsServiceGrpc.newBlockingStub(channel)
-                .withCallCredentials(new BearerCredentials(token));
+    private static LoadResult grpcSummaries(
+            ManagedChannel channel, RefreshingToken token, List<String> patientIds, Parameters parameters) {
+        RecordsServiceGrpc.RecordsServiceBlockingStub stub =
+                RecordsServiceGrpc.newBlockingStub(channel).withCallCredentials(new BearerCredentials(token));
         for (int i = 0; i < 3; i++) { // fail fast with the reason rather than after minutes of errors
             String patientId = patientIds.get(ThreadLocalRandom.current().nextInt(patientIds.size()));
             stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .getHealthSummary(PatientRequest.newBuilder().setPatientId(patientId).build());
+                    .getHealthSummary(
+                            PatientRequest.newBuilder().setPatientId(patientId).build());
         }
-        log.info("gRPC summaries: {} clients, {} s warm-up, {} s measured", parameters.clients(),
-                parameters.grpcWarmup().toSeconds(), parameters.grpcDuration().toSeconds());
-        return LoadGenerator.run("records-service gRPC GetHealthSummary", parameters.clients(),
-                parameters.grpcWarmup(), parameters.grpcDuration(), parameters.maxRequests(), client -> {
-                    String patientId = patientIds.get(ThreadLocalRandom.current().nextInt(patientIds.size()));
+        log.info(
+                "gRPC summaries: {} clients, {} s warm-up, {} s measured",
+                parameters.clients(),
+                parameters.grpcWarmup().toSeconds(),
+                parameters.grpcDuration().toSeconds());
+        return LoadGenerator.run(
+                "records-service gRPC GetHealthSummary",
+                parameters.clients(),
+                parameters.grpcWarmup(),
+                parameters.grpcDuration(),
+                parameters.maxRequests(),
+                client -> {
+                    String patientId =
+                            patientIds.get(ThreadLocalRandom.current().nextInt(patientIds.size()));
                     try {
                         stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-                                .getHealthSummary(PatientRequest.newBuilder().setPatientId(patientId).build());
+                                .getHealthSummary(PatientRequest.newBuilder()
+                                        .setPatientId(patientId)
+                                        .build());
                         return null;
                     } catch (StatusRuntimeException e) {
                         return "gRPC " + e.getStatus().getCode();
@@ -222,19 +270,33 @@ public final class RecordsBenchmark {
                 });
     }
 
-    private static MarkdownReport report(Parameters p, ZonedDateTime date, long startSeconds, int patientsServed,
-                                         int users, boolean demoIncluded, LoadResult http, LoadResult grpc) {
+    private static MarkdownReport report(
+            Parameters p,
+            ZonedDateTime date,
+            long startSeconds,
+            int patientsServed,
+            int users,
+            boolean demoIncluded,
+            LoadResult http,
+            LoadResult grpc) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("concurrent clients (closed loop)", p.clients());
         parameters.put("sandbox patients served", String.format("%,d (requested %,d)", patientsServed, p.patients()));
-        parameters.put("HTTPS: signed-in patients (tokens)", users + " (" + (demoIncluded
-                ? "demo-alex, enrolled through identity-service, + " + (users - 1)
-                : "demo-alex not enrolled (enrollment failed); " + users) + " random cloned patients created in "
-                + "Keycloak; client i uses patient i mod " + users + ")");
-        parameters.put("HTTPS: warm-up / measured", p.warmup().toSeconds() + " s / " + p.duration().toSeconds() + " s");
+        parameters.put(
+                "HTTPS: signed-in patients (tokens)",
+                users + " ("
+                        + (demoIncluded
+                                ? "demo-alex, enrolled through identity-service, + " + (users - 1)
+                                : "demo-alex not enrolled (enrollment failed); " + users)
+                        + " random cloned patients created in "
+                        + "Keycloak; client i uses patient i mod " + users + ")");
+        parameters.put(
+                "HTTPS: warm-up / measured",
+                p.warmup().toSeconds() + " s / " + p.duration().toSeconds() + " s");
         parameters.put("gRPC: patients", "random among all " + String.format("%,d", patientsServed) + " per call");
-        parameters.put("gRPC: warm-up / measured", p.grpcWarmup().toSeconds() + " s / "
-                + p.grpcDuration().toSeconds() + " s");
+        parameters.put(
+                "gRPC: warm-up / measured",
+                p.grpcWarmup().toSeconds() + " s / " + p.grpcDuration().toSeconds() + " s");
         parameters.put("request cap per run", String.format("%,d", p.maxRequests()));
         parameters.put("service JVM options", "`" + String.join(" ", p.serviceJvm()) + "`");
         parameters.put("portal start-up (all processes UP)", startSeconds + " s");

@@ -1,20 +1,20 @@
 package health.portal.benchmarks.records;
 
 import health.portal.benchmarks.support.LoopbackHttp;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The ids of every patient the EMR sandbox serves (clones included), read page by page from its FHIR API. */
 final class SandboxPatients {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private SandboxPatients() {
-    }
+    private SandboxPatients() {}
 
     static List<String> list(String fhirBaseUrl) {
         HttpClient http = LoopbackHttp.client();

@@ -16,10 +16,20 @@ public final class MarkdownReport {
 
     public MarkdownReport(String title, Machine machine, ZonedDateTime date) {
         text.append("# ").append(title).append("\n\n");
-        text.append("- Date: ").append(date.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
-        text.append("- Machine: ").append(machine.cpu()).append(", ").append(machine.cores()).append(" cores, ")
-                .append(machine.memory()).append(" memory; ").append(machine.os()).append(", Linux ")
-                .append(machine.kernel()).append('\n');
+        text.append("- Date: ")
+                .append(date.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .append('\n');
+        text.append("- Machine: ")
+                .append(machine.cpu())
+                .append(", ")
+                .append(machine.cores())
+                .append(" cores, ")
+                .append(machine.memory())
+                .append(" memory; ")
+                .append(machine.os())
+                .append(", Linux ")
+                .append(machine.kernel())
+                .append('\n');
         text.append("- Java: ").append(machine.java()).append("\n\n");
     }
 
@@ -41,7 +51,8 @@ public final class MarkdownReport {
 
     public MarkdownReport parameters(Map<String, ?> parameters) {
         text.append("| parameter | value |\n|---|---|\n");
-        parameters.forEach((name, value) -> text.append("| ").append(name).append(" | ").append(value).append(" |\n"));
+        parameters.forEach((name, value) ->
+                text.append("| ").append(name).append(" | ").append(value).append(" |\n"));
         text.append('\n');
         return this;
     }
@@ -50,9 +61,19 @@ public final class MarkdownReport {
         text.append("| run | load generator | concurrency | window (s) | requests | throughput (req/s) | p50 | p90 "
                 + "| p99 | max | errors |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row row : rows) {
-            text.append(String.format("| %s | %s | %d | %.1f | %d | %.1f | %s | %s | %s | %s | %s |%n", row.name(),
-                    row.client(), row.connections(), row.windowSeconds(), row.requests(), row.throughput(),
-                    ms(row.p50()), ms(row.p90()), ms(row.p99()), ms(row.max()), row.errors()));
+            text.append(String.format(
+                    "| %s | %s | %d | %.1f | %d | %.1f | %s | %s | %s | %s | %s |%n",
+                    row.name(),
+                    row.client(),
+                    row.connections(),
+                    row.windowSeconds(),
+                    row.requests(),
+                    row.throughput(),
+                    ms(row.p50()),
+                    ms(row.p90()),
+                    ms(row.p99()),
+                    ms(row.max()),
+                    row.errors()));
         }
         text.append('\n');
         return this;

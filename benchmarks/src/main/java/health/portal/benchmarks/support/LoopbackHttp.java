@@ -1,6 +1,7 @@
 package health.portal.benchmarks.support;
 
 import health.portal.infra.process.LoopbackTls;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +16,7 @@ import java.time.Duration;
  */
 public final class LoopbackHttp {
 
-    private LoopbackHttp() {
-    }
+    private LoopbackHttp() {}
 
     public static HttpClient client() {
         return HttpClient.newBuilder()
@@ -29,7 +29,9 @@ public final class LoopbackHttp {
 
     /** A GET whose 2xx answer is awaited; null when the server does not answer (yet). */
     public static HttpResponse<String> get(HttpClient client, String url, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
@@ -45,6 +47,8 @@ public final class LoopbackHttp {
 
     public static boolean isUp(HttpClient client, String healthUrl) {
         HttpResponse<String> response = get(client, healthUrl, null);
-        return response != null && response.statusCode() == 200 && response.body().contains("UP");
+        return response != null
+                && response.statusCode() == 200
+                && response.body().contains("UP");
     }
 }

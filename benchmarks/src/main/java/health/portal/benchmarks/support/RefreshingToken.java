@@ -1,5 +1,8 @@
 package health.portal.benchmarks.support;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,8 +15,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An access token that stays valid through a long run: the realm's access tokens live 5 minutes, so the benchmarks
@@ -24,7 +25,8 @@ public final class RefreshingToken {
     public static final Duration RENEW_EVERY = Duration.ofMinutes(2);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final AtomicReference<String> accessToken = new AtomicReference<>();
     private final Runnable renew;
@@ -37,19 +39,21 @@ public final class RefreshingToken {
     /** A service account's token, fetched anew on every renewal. */
     public static RefreshingToken of(Supplier<String> fetch) {
         AtomicReference<RefreshingToken> self = new AtomicReference<>();
-        RefreshingToken token = new RefreshingToken(fetch.get(), () -> self.get().accessToken.set(fetch.get()));
+        RefreshingToken token =
+                new RefreshingToken(fetch.get(), () -> self.get().accessToken.set(fetch.get()));
         self.set(token);
         return token;
     }
 
     /** A public client's user token, renewed with its refresh token (which Keycloak rotates). */
-    public static RefreshingToken refreshable(String issuerUri, String clientId, String accessToken,
-                                              String refreshToken) {
+    public static RefreshingToken refreshable(
+            String issuerUri, String clientId, String accessToken, String refreshToken) {
         AtomicReference<String> refresh = new AtomicReference<>(refreshToken);
         AtomicReference<RefreshingToken> self = new AtomicReference<>();
         RefreshingToken token = new RefreshingToken(accessToken, () -> {
-            JsonNode answer = postForm(issuerUri + "/protocol/openid-connect/token", Map.of(
-                    "grant_type", "refresh_token", "client_id", clientId, "refresh_token", refresh.get()));
+            JsonNode answer = postForm(
+                    issuerUri + "/protocol/openid-connect/token",
+                    Map.of("grant_type", "refresh_token", "client_id", clientId, "refresh_token", refresh.get()));
             self.get().accessToken.set(answer.path("access_token").asString());
             if (answer.hasNonNull("refresh_token")) {
                 refresh.set(answer.path("refresh_token").asString());
@@ -73,10 +77,13 @@ public final class RefreshingToken {
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("token renewal refused: " + response.statusCode());
             }

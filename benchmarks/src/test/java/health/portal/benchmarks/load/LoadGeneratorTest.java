@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import health.portal.benchmarks.proxy.FixedJsonBackend;
 import health.portal.benchmarks.support.LoopbackHttp;
+import org.junit.jupiter.api.Test;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** The harness against a real HTTP server: counts, percentiles and errors as a benchmark report shows them. */
 class LoadGeneratorTest {
@@ -26,8 +27,7 @@ class LoadGeneratorTest {
             assertThat(result.errorSummary()).isEqualTo("0");
             assertThat(result.warmupRequests()).isPositive();
             assertThat(result.latencies().getTotalCount()).isEqualTo(result.requests());
-            assertThat(result.percentileMicros(50)).isPositive()
-                    .isLessThanOrEqualTo(result.percentileMicros(99));
+            assertThat(result.percentileMicros(50)).isPositive().isLessThanOrEqualTo(result.percentileMicros(99));
             assertThat(result.percentileMicros(99)).isLessThanOrEqualTo(result.maxMicros());
             assertThat(result.throughputPerSecond()).isPositive();
             // the backend saw every measured and warm-up request, and a few in flight at the end at most
@@ -61,13 +61,19 @@ class LoadGeneratorTest {
     }
 
     private static LoadResult run(FixedJsonBackend backend, int clients, Duration warmup, Duration window, long cap) {
-        List<HttpClient> http = java.util.stream.IntStream.range(0, clients).mapToObj(i -> LoopbackHttp.client())
+        List<HttpClient> http = java.util.stream.IntStream.range(0, clients)
+                .mapToObj(i -> LoopbackHttp.client())
                 .toList();
         URI uri = URI.create(backend.baseUrl() + "/api/me");
         return LoadGenerator.run("test", clients, warmup, window, cap, client -> {
-            HttpResponse<String> response = http.get(client).send(HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && response.body().equals(FixedJsonBackend.BODY) ? null
+            HttpResponse<String> response = http.get(client)
+                    .send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().equals(FixedJsonBackend.BODY)
+                    ? null
                     : "HTTP " + response.statusCode();
         });
     }

@@ -33,6 +33,7 @@ class WrkRunnerTest {
     @Test
     void refusesOutputWithoutAResult() {
         assertThatThrownBy(() -> WrkRunner.parse("gateway", 50, "unable to connect to 127.0.0.1:1 Connection refused"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Connection refused");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Connection refused");
     }
 }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import health.portal.benchmarks.support.LoopbackHttp;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
 
 /** The reference proxy relays the backend's answer over TLS and passes the bearer token on (needs nginx). */
 class NginxProxyTest {
@@ -19,7 +20,7 @@ class NginxProxyTest {
     void relaysTheBackendsAnswerWithTheToken() {
         assumeTrue(NginxProxy.available(), "nginx is not installed");
         try (FixedJsonBackend backend = FixedJsonBackend.start(200);
-             NginxProxy nginx = NginxProxy.start(backend.port(), directory)) {
+                NginxProxy nginx = NginxProxy.start(backend.port(), directory)) {
             HttpResponse<String> answer = LoopbackHttp.get(LoopbackHttp.client(), nginx.url("/api/me"), "a-token");
 
             assertThat(answer).isNotNull();

@@ -27,23 +27,6 @@ import health.portal.proto.records.v1.LabReport;
 import health.portal.proto.records.v1.LabResult;
 import health.portal.proto.records.v1.PatientProfile;
 import health.portal.proto.records.v1.Visit;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Date;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
@@ -65,6 +48,24 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
 /**
  * The portal's view of an EMR over FHIR R4 (US Core). Every method reads or writes the EMR live and keeps nothing:
  * the EMR stays the only store of clinical content. Failures surface as {@link EmrUnavailableException},
@@ -74,14 +75,30 @@ public class EmrClient {
 
     /** Identifier system of Communications filed by the portal; the value is patient id + ":" + idempotency key. */
     public static final String COMMUNICATION_KEY_SYSTEM = "urn:health-portal:communication-key";
+
     public static final String THREAD_SYSTEM = "urn:health-portal:message-thread";
     public static final String QUESTIONNAIRE_RESPONSE_KEY_SYSTEM = "urn:health-portal:questionnaire-response-key";
 
     /** What an export contains when the EMR does not publish a CapabilityStatement. */
-    private static final List<String> EXPORT_TYPES = List.of("AllergyIntolerance", "Condition", "MedicationRequest",
-            "Immunization", "Observation", "DiagnosticReport", "Encounter", "Appointment", "DocumentReference",
-            "Procedure", "CarePlan", "CareTeam", "Goal", "Device", "ImagingStudy", "Communication",
+    private static final List<String> EXPORT_TYPES = List.of(
+            "AllergyIntolerance",
+            "Condition",
+            "MedicationRequest",
+            "Immunization",
+            "Observation",
+            "DiagnosticReport",
+            "Encounter",
+            "Appointment",
+            "DocumentReference",
+            "Procedure",
+            "CarePlan",
+            "CareTeam",
+            "Goal",
+            "Device",
+            "ImagingStudy",
+            "Communication",
             "QuestionnaireResponse");
+
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._~:\\-]{8,128}");
     private static final Pattern PARTY_REFERENCE =
             Pattern.compile("(Patient|Practitioner|PractitionerRole|RelatedPerson|Organization)/[A-Za-z0-9\\-.]{1,64}");
@@ -104,8 +121,8 @@ public class EmrClient {
         factory.setSocketTimeout((int) settings.readTimeout().toMillis());
         this.client = fhir.newRestfulGenericClient(settings.baseUrl());
         if (settings.smart() != null) {
-            client.registerInterceptor(new BearerTokenInterceptor(
-                    new SmartBackendAuth(settings.smart(), settings.connectTimeout().plus(settings.readTimeout()))));
+            client.registerInterceptor(new BearerTokenInterceptor(new SmartBackendAuth(
+                    settings.smart(), settings.connectTimeout().plus(settings.readTimeout()))));
         }
         this.guard = new EmrGuard(settings);
     }
@@ -131,7 +148,8 @@ public class EmrClient {
             return false;
         }
         return readPatient(patientId)
-                .map(p -> p.hasBirthDateElement() && birthDate.equals(p.getBirthDateElement().getValueAsString()))
+                .map(p -> p.hasBirthDateElement()
+                        && birthDate.equals(p.getBirthDateElement().getValueAsString()))
                 .orElse(false);
     }
 
@@ -158,18 +176,22 @@ public class EmrClient {
 
         searchAll(AllergyIntolerance.class, patientId, null).stream()
                 .map(ClinicalMapping::allergy)
-                .sorted(Comparator.comparing((health.portal.proto.records.v1.Allergy a) -> !"active".equals(a.getClinicalStatus()))
-                        .thenComparing(health.portal.proto.records.v1.Allergy::getRecordedDate, Comparator.reverseOrder()))
+                .sorted(Comparator.comparing(
+                                (health.portal.proto.records.v1.Allergy a) -> !"active".equals(a.getClinicalStatus()))
+                        .thenComparing(
+                                health.portal.proto.records.v1.Allergy::getRecordedDate, Comparator.reverseOrder()))
                 .forEach(b::addAllergies);
 
         searchAll(Condition.class, patientId, null).stream()
                 .map(ClinicalMapping::problem)
-                .sorted(Comparator.comparing((health.portal.proto.records.v1.Problem p) -> !"active".equals(p.getClinicalStatus()))
+                .sorted(Comparator.comparing(
+                                (health.portal.proto.records.v1.Problem p) -> !"active".equals(p.getClinicalStatus()))
                         .thenComparing(health.portal.proto.records.v1.Problem::getOnsetDate, Comparator.reverseOrder()))
                 .forEach(b::addProblems);
 
         Map<String, Resource> included = new HashMap<>();
-        List<MedicationRequest> requests = searchAll(MedicationRequest.class, patientId, MedicationRequest.INCLUDE_MEDICATION, included);
+        List<MedicationRequest> requests =
+                searchAll(MedicationRequest.class, patientId, MedicationRequest.INCLUDE_MEDICATION, included);
         for (MedicationRequest r : requests) {
             if (r.hasMedicationReference() && r.getMedicationReference().getResource() == null) {
                 String medId = r.getMedicationReference().getReferenceElement().getIdPart();
@@ -186,14 +208,18 @@ public class EmrClient {
                 }
             }
         }
-        requests.stream().map(ClinicalMapping::medication)
-                .sorted(Comparator.comparing((health.portal.proto.records.v1.Medication m) -> !"active".equals(m.getStatus()))
-                        .thenComparing(health.portal.proto.records.v1.Medication::getAuthoredOn, Comparator.reverseOrder()))
+        requests.stream()
+                .map(ClinicalMapping::medication)
+                .sorted(Comparator.comparing(
+                                (health.portal.proto.records.v1.Medication m) -> !"active".equals(m.getStatus()))
+                        .thenComparing(
+                                health.portal.proto.records.v1.Medication::getAuthoredOn, Comparator.reverseOrder()))
                 .forEach(b::addMedications);
 
         searchAll(Immunization.class, patientId, null).stream()
                 .map(ClinicalMapping::immunization)
-                .sorted(Comparator.comparing(health.portal.proto.records.v1.Immunization::getOccurrenceDate, Comparator.reverseOrder()))
+                .sorted(Comparator.comparing(
+                        health.portal.proto.records.v1.Immunization::getOccurrenceDate, Comparator.reverseOrder()))
                 .forEach(b::addImmunizations);
 
         b.addAllVitalSigns(latestVitalSigns(patientId));
@@ -201,18 +227,25 @@ public class EmrClient {
     }
 
     private List<LabResult> latestVitalSigns(String patientId) {
-        List<Observation> vitals = searchAll(Observation.class, patientId,
-                new TokenClientParam("category").exactly().code("vital-signs"), null, new HashMap<>());
+        List<Observation> vitals = searchAll(
+                Observation.class,
+                patientId,
+                new TokenClientParam("category").exactly().code("vital-signs"),
+                null,
+                new HashMap<>());
         Map<String, Observation> latest = new LinkedHashMap<>();
         vitals.stream()
                 .filter(o -> ObservationMapping.hasCategory(o, "vital-signs")) // a server may ignore the filter
-                .sorted(Comparator.comparing(ObservationMapping::effective, Comparator.nullsLast(Comparator.reverseOrder())))
+                .sorted(Comparator.comparing(
+                        ObservationMapping::effective, Comparator.nullsLast(Comparator.reverseOrder())))
                 .forEach(o -> latest.putIfAbsent(codeKey(o.getCode()), o));
         return latest.values().stream().map(ObservationMapping::result).toList();
     }
 
     private static String codeKey(CodeableConcept code) {
-        return code.hasCoding() ? code.getCodingFirstRep().getSystem() + "|" + code.getCodingFirstRep().getCode()
+        return code.hasCoding()
+                ? code.getCodingFirstRep().getSystem() + "|"
+                        + code.getCodingFirstRep().getCode()
                 : String.valueOf(code.getText());
     }
 
@@ -224,11 +257,12 @@ public class EmrClient {
         Page.decodeToken(pageToken);
         requirePatient(patientId);
         Map<String, Resource> included = new HashMap<>();
-        List<DiagnosticReport> reports = searchAll(DiagnosticReport.class, patientId, DiagnosticReport.INCLUDE_RESULT, included)
-                .stream()
-                .filter(r -> isLab(r) || r.hasResult())
-                .sorted(Comparator.comparing(ObservationMapping::reportDate, Comparator.nullsLast(Comparator.reverseOrder())))
-                .toList();
+        List<DiagnosticReport> reports =
+                searchAll(DiagnosticReport.class, patientId, DiagnosticReport.INCLUDE_RESULT, included).stream()
+                        .filter(r -> isLab(r) || r.hasResult())
+                        .sorted(Comparator.comparing(
+                                ObservationMapping::reportDate, Comparator.nullsLast(Comparator.reverseOrder())))
+                        .toList();
         Page<DiagnosticReport> page = Page.slice(reports, pageSize, pageToken);
 
         Map<String, Observation> observations = new HashMap<>();
@@ -237,40 +271,66 @@ public class EmrClient {
                 observations.put(o.getIdElement().getIdPart(), o);
             }
         });
-        boolean missing = page.items().stream().flatMap(r -> r.getResult().stream())
-                .anyMatch(ref -> ref.getResource() == null && !observations.containsKey(ref.getReferenceElement().getIdPart()));
+        boolean missing = page.items().stream()
+                .flatMap(r -> r.getResult().stream())
+                .anyMatch(ref -> ref.getResource() == null
+                        && !observations.containsKey(ref.getReferenceElement().getIdPart()));
         if (missing) {
             // the EMR ignored _include: fetch the patient's observations once instead of one read per result
             for (Observation o : searchAll(Observation.class, patientId, null)) {
                 observations.putIfAbsent(o.getIdElement().getIdPart(), o);
             }
         }
-        return new Page<>(page.items().stream().map(r -> ObservationMapping.report(r, observations)).toList(),
+        return new Page<>(
+                page.items().stream()
+                        .map(r -> ObservationMapping.report(r, observations))
+                        .toList(),
                 page.nextPageToken());
     }
 
     private static boolean isLab(DiagnosticReport r) {
-        return r.getCategory().stream().flatMap(c -> c.getCoding().stream())
+        return r.getCategory().stream()
+                .flatMap(c -> c.getCoding().stream())
                 .anyMatch(c -> "LAB".equals(c.getCode()) || "laboratory".equals(c.getCode()));
     }
 
     public Page<Visit> visits(String patientId, int pageSize, String pageToken) {
-        return pagedList(patientId, pageSize, pageToken, Encounter.class,
-                e -> e.getPeriod().getStart(), CareMapping::visit);
+        return pagedList(
+                patientId,
+                pageSize,
+                pageToken,
+                Encounter.class,
+                e -> e.getPeriod().getStart(),
+                CareMapping::visit);
     }
 
     public Page<Appointment> appointments(String patientId, int pageSize, String pageToken) {
-        return pagedList(patientId, pageSize, pageToken, org.hl7.fhir.r4.model.Appointment.class,
-                org.hl7.fhir.r4.model.Appointment::getStart, CareMapping::appointment);
+        return pagedList(
+                patientId,
+                pageSize,
+                pageToken,
+                org.hl7.fhir.r4.model.Appointment.class,
+                org.hl7.fhir.r4.model.Appointment::getStart,
+                CareMapping::appointment);
     }
 
     public Page<Document> documents(String patientId, int pageSize, String pageToken) {
-        return pagedList(patientId, pageSize, pageToken, DocumentReference.class,
-                d -> d.hasDate() ? d.getDate() : d.getContext().getPeriod().getStart(), CareMapping::document);
+        return pagedList(
+                patientId,
+                pageSize,
+                pageToken,
+                DocumentReference.class,
+                d -> d.hasDate() ? d.getDate() : d.getContext().getPeriod().getStart(),
+                CareMapping::document);
     }
 
-    private <R extends Resource, T> Page<T> pagedList(String patientId, int pageSize, String pageToken, Class<R> type,
-                                                      Function<R, Date> date, Function<R, T> mapper) {
+    private <R extends Resource, T> Page<T> pagedList(
+            String patientId,
+            int pageSize,
+            String pageToken,
+            Class<R> type,
+            Function<R, Date> date,
+            Function<R, T> mapper) {
         Page.effectiveSize(pageSize);
         Page.decodeToken(pageToken);
         requirePatient(patientId);
@@ -290,12 +350,16 @@ public class EmrClient {
         FhirIds.require(documentId, "document_id");
         DocumentReference doc = guard.read("read DocumentReference", () -> {
             try {
-                return client.read().resource(DocumentReference.class).withId(documentId).execute();
+                return client.read()
+                        .resource(DocumentReference.class)
+                        .withId(documentId)
+                        .execute();
             } catch (ResourceNotFoundException | ResourceGoneException e) {
                 return null;
             }
         });
-        if (doc == null || !patientId.equals(doc.getSubject().getReferenceElement().getIdPart())
+        if (doc == null
+                || !patientId.equals(doc.getSubject().getReferenceElement().getIdPart())
                 || !"Patient".equals(doc.getSubject().getReferenceElement().getResourceType())) {
             return Optional.empty();
         }
@@ -313,13 +377,18 @@ public class EmrClient {
 
     /** Follows an attachment URL only to a Binary on this EMR: never to a host the document names. */
     private Optional<byte[]> binaryContent(String url) {
-        String relative = url.startsWith(settings.baseUrl() + "/") ? url.substring(settings.baseUrl().length() + 1) : url;
+        String relative = url.startsWith(settings.baseUrl() + "/")
+                ? url.substring(settings.baseUrl().length() + 1)
+                : url;
         if (!relative.matches("Binary/[A-Za-z0-9\\-.]{1,64}")) {
             return Optional.empty();
         }
         Binary binary = guard.read("read Binary", () -> {
             try {
-                return client.read().resource(Binary.class).withId(relative.substring("Binary/".length())).execute();
+                return client.read()
+                        .resource(Binary.class)
+                        .withId(relative.substring("Binary/".length()))
+                        .execute();
             } catch (ResourceNotFoundException | ResourceGoneException e) {
                 return null;
             }
@@ -335,7 +404,9 @@ public class EmrClient {
         Bundle bundle = new Bundle();
         bundle.setType(Bundle.BundleType.COLLECTION);
         bundle.setTimestamp(new Date());
-        bundle.addEntry().setFullUrl(settings.baseUrl() + "/Patient/" + patientId).setResource(patient);
+        bundle.addEntry()
+                .setFullUrl(settings.baseUrl() + "/Patient/" + patientId)
+                .setResource(patient);
         Set<String> seen = new LinkedHashSet<>();
         seen.add("Patient/" + patientId);
         for (String type : exportTypes()) {
@@ -363,8 +434,11 @@ public class EmrClient {
             return types;
         }
         try {
-            CapabilityStatement cs = guard.read("read CapabilityStatement",
-                    () -> client.capabilities().ofType(CapabilityStatement.class).execute());
+            CapabilityStatement cs = guard.read(
+                    "read CapabilityStatement",
+                    () -> client.capabilities()
+                            .ofType(CapabilityStatement.class)
+                            .execute());
             Set<String> supported = new LinkedHashSet<>();
             cs.getRest().forEach(rest -> rest.getResource().forEach(r -> supported.add(r.getType())));
             types = EXPORT_TYPES.stream().filter(supported::contains).toList();
@@ -420,16 +494,20 @@ public class EmrClient {
 
     private String conditionalCreate(String type, String system, String value, Resource resource) {
         return guard.idempotentWrite("create " + type, () -> {
-            Bundle existing = client.search().forResource(type)
+            Bundle existing = client.search()
+                    .forResource(type)
                     .where(new TokenClientParam("identifier").exactly().systemAndIdentifier(system, value))
-                    .returnBundle(Bundle.class).execute();
+                    .returnBundle(Bundle.class)
+                    .execute();
             for (Bundle.BundleEntryComponent e : existing.getEntry()) {
                 if (e.getResource() != null && type.equals(e.getResource().fhirType())) {
                     return e.getResource().getIdElement().getIdPart();
                 }
             }
-            MethodOutcome outcome = client.create().resource(resource)
-                    .conditionalByUrl(type + "?identifier=" + system + "|" + value).execute();
+            MethodOutcome outcome = client.create()
+                    .resource(resource)
+                    .conditionalByUrl(type + "?identifier=" + system + "|" + value)
+                    .execute();
             if (outcome.getId() == null || outcome.getId().getIdPart() == null) {
                 throw new EmrInvalidDataException("EMR did not say which " + type + " it filed");
             }
@@ -466,8 +544,13 @@ public class EmrClient {
     public List<Questionnaire> activeQuestionnaires() {
         List<Questionnaire> out = new ArrayList<>();
         // filtered here rather than with ?status=: not every EMR supports that search parameter
-        Bundle page = guard.read("search Questionnaire", () -> client.search().forResource(Questionnaire.class)
-                .count(settings.searchPageSize()).returnBundle(Bundle.class).execute());
+        Bundle page = guard.read(
+                "search Questionnaire",
+                () -> client.search()
+                        .forResource(Questionnaire.class)
+                        .count(settings.searchPageSize())
+                        .returnBundle(Bundle.class)
+                        .execute());
         collectPages(page, Questionnaire.class, out, null, "search Questionnaire");
         out.removeIf(q -> q.getStatus() != org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);
         return out;
@@ -513,14 +596,18 @@ public class EmrClient {
         return searchAll(type, patientId, null, include, new HashMap<>());
     }
 
-    private <T extends Resource> List<T> searchAll(Class<T> type, String patientId, Include include, Map<String, Resource> included) {
+    private <T extends Resource> List<T> searchAll(
+            Class<T> type, String patientId, Include include, Map<String, Resource> included) {
         return searchAll(type, patientId, null, include, included);
     }
 
     /** Searches the patient's resources of one type and follows the Bundle's next links to the end. */
-    private <T extends Resource> List<T> searchAll(Class<T> type, String patientId,
-                                                   ca.uhn.fhir.rest.gclient.ICriterion<?> extra, Include include,
-                                                   Map<String, Resource> included) {
+    private <T extends Resource> List<T> searchAll(
+            Class<T> type,
+            String patientId,
+            ca.uhn.fhir.rest.gclient.ICriterion<?> extra,
+            Include include,
+            Map<String, Resource> included) {
         String op = "search " + type.getSimpleName();
         Bundle first;
         try {
@@ -539,26 +626,36 @@ public class EmrClient {
         return out;
     }
 
-    private Bundle search(String op, Class<? extends Resource> type, String patientId,
-                          ca.uhn.fhir.rest.gclient.ICriterion<?> extra, Include include) {
+    private Bundle search(
+            String op,
+            Class<? extends Resource> type,
+            String patientId,
+            ca.uhn.fhir.rest.gclient.ICriterion<?> extra,
+            Include include) {
         return guard.read(op, () -> {
-            var query = client.search().forResource(type)
-                    .where(new ReferenceClientParam("patient").hasId(patientId));
+            var query = client.search().forResource(type).where(new ReferenceClientParam("patient").hasId(patientId));
             if (extra != null) {
                 query = query.and(extra);
             }
             if (include != null) {
                 query = query.include(include);
             }
-            return query.count(settings.searchPageSize()).returnBundle(Bundle.class).execute();
+            return query.count(settings.searchPageSize())
+                    .returnBundle(Bundle.class)
+                    .execute();
         });
     }
 
     private List<Resource> searchAllByName(String type, String patientId) {
         String op = "search " + type;
-        Bundle first = guard.read(op, () -> client.search().forResource(type)
-                .where(new ReferenceClientParam("patient").hasId(patientId))
-                .count(settings.searchPageSize()).returnBundle(Bundle.class).execute());
+        Bundle first = guard.read(
+                op,
+                () -> client.search()
+                        .forResource(type)
+                        .where(new ReferenceClientParam("patient").hasId(patientId))
+                        .count(settings.searchPageSize())
+                        .returnBundle(Bundle.class)
+                        .execute());
         List<Resource> out = new ArrayList<>();
         Bundle page = first;
         for (int n = 0; page != null && n < MAX_PAGES; n++) {
@@ -572,8 +669,8 @@ public class EmrClient {
         return out;
     }
 
-    private <T extends Resource> void collectPages(Bundle first, Class<T> type, List<T> out,
-                                                   Map<String, Resource> included, String op) {
+    private <T extends Resource> void collectPages(
+            Bundle first, Class<T> type, List<T> out, Map<String, Resource> included, String op) {
         Bundle page = first;
         for (int n = 0; page != null && n < MAX_PAGES; n++) {
             for (Bundle.BundleEntryComponent e : page.getEntry()) {
@@ -596,6 +693,7 @@ public class EmrClient {
         if (page.getLink(Bundle.LINK_NEXT) == null || page.getEntry().isEmpty()) {
             return null;
         }
-        return guard.read(op + " (next page)", () -> client.loadPage().next(page).execute());
+        return guard.read(
+                op + " (next page)", () -> client.loadPage().next(page).execute());
     }
 }

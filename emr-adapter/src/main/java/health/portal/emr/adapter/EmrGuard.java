@@ -12,6 +12,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+
 import java.util.function.Supplier;
 
 /**
@@ -81,8 +82,11 @@ public final class EmrGuard {
             return call.get();
         } catch (EmrException e) {
             throw e;
-        } catch (NonFhirResponseException | InvalidResponseException | FhirClientInappropriateForServerException
-                 | DataFormatException | ClassCastException e) {
+        } catch (NonFhirResponseException
+                | InvalidResponseException
+                | FhirClientInappropriateForServerException
+                | DataFormatException
+                | ClassCastException e) {
             throw new EmrInvalidDataException("EMR answered invalid FHIR during " + operation, e);
         } catch (FhirClientConnectionException e) {
             // HAPI reports an unparseable body as a connection problem (HAPI-1361) with the parser's error as cause

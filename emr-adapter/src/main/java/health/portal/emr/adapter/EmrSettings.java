@@ -1,6 +1,7 @@
 package health.portal.emr.adapter;
 
 import health.portal.emr.adapter.smart.SmartBackendSettings;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -45,32 +46,92 @@ public record EmrSettings(
 
     /** Production-like defaults for a base URL. */
     public static EmrSettings defaults(String baseUrl) {
-        return new EmrSettings(baseUrl, Duration.ofSeconds(3), Duration.ofSeconds(10), 100, 3,
-                Duration.ofMillis(200), 50f, 20, 10, Duration.ofSeconds(30), null);
+        return new EmrSettings(
+                baseUrl,
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(10),
+                100,
+                3,
+                Duration.ofMillis(200),
+                50f,
+                20,
+                10,
+                Duration.ofSeconds(30),
+                null);
     }
 
     public EmrSettings withTimeouts(Duration connect, Duration read) {
-        return new EmrSettings(baseUrl, connect, read, searchPageSize, readAttempts, retryBackoff,
-                failureRateThreshold, slidingWindowSize, minimumCalls, openStateWait, smart);
+        return new EmrSettings(
+                baseUrl,
+                connect,
+                read,
+                searchPageSize,
+                readAttempts,
+                retryBackoff,
+                failureRateThreshold,
+                slidingWindowSize,
+                minimumCalls,
+                openStateWait,
+                smart);
     }
 
     public EmrSettings withRetry(int attempts, Duration backoff) {
-        return new EmrSettings(baseUrl, connectTimeout, readTimeout, searchPageSize, attempts, backoff,
-                failureRateThreshold, slidingWindowSize, minimumCalls, openStateWait, smart);
+        return new EmrSettings(
+                baseUrl,
+                connectTimeout,
+                readTimeout,
+                searchPageSize,
+                attempts,
+                backoff,
+                failureRateThreshold,
+                slidingWindowSize,
+                minimumCalls,
+                openStateWait,
+                smart);
     }
 
     public EmrSettings withCircuitBreaker(float threshold, int window, int minCalls, Duration openWait) {
-        return new EmrSettings(baseUrl, connectTimeout, readTimeout, searchPageSize, readAttempts, retryBackoff,
-                threshold, window, minCalls, openWait, smart);
+        return new EmrSettings(
+                baseUrl,
+                connectTimeout,
+                readTimeout,
+                searchPageSize,
+                readAttempts,
+                retryBackoff,
+                threshold,
+                window,
+                minCalls,
+                openWait,
+                smart);
     }
 
     public EmrSettings withSearchPageSize(int size) {
-        return new EmrSettings(baseUrl, connectTimeout, readTimeout, size, readAttempts, retryBackoff,
-                failureRateThreshold, slidingWindowSize, minimumCalls, openStateWait, smart);
+        return new EmrSettings(
+                baseUrl,
+                connectTimeout,
+                readTimeout,
+                size,
+                readAttempts,
+                retryBackoff,
+                failureRateThreshold,
+                slidingWindowSize,
+                minimumCalls,
+                openStateWait,
+                smart);
     }
 
     public EmrSettings withSmart(SmartBackendSettings smartSettings) {
-        return new EmrSettings(baseUrl, connectTimeout, readTimeout, searchPageSize, readAttempts, retryBackoff,
-                failureRateThreshold, slidingWindowSize, minimumCalls, openStateWait, smartSettings);
+        return new EmrSettings(
+                baseUrl,
+                connectTimeout,
+                readTimeout,
+                searchPageSize,
+                readAttempts,
+                retryBackoff,
+                failureRateThreshold,
+                slidingWindowSize,
+                minimumCalls,
+                openStateWait,
+                smartSettings);
     }
 }

@@ -7,8 +7,7 @@ public final class FhirIds {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
-    private FhirIds() {
-    }
+    private FhirIds() {}
 
     public static boolean isValid(String id) {
         return id != null && ID.matcher(id).matches();

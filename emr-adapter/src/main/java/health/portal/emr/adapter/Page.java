@@ -33,7 +33,9 @@ public record Page<T>(List<T> items, String nextPageToken) {
     }
 
     static String encodeToken(int offset) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("o:" + offset).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("o:" + offset).getBytes(StandardCharsets.US_ASCII));
     }
 
     static int decodeToken(String token) {

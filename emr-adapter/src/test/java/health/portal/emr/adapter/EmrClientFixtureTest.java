@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import health.portal.proto.records.v1.HealthSummary;
 import health.portal.proto.records.v1.LabReport;
 import health.portal.proto.records.v1.Visit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /** The client against fixture data served over HTTP with paging: search pages are followed, lists are sorted. */
 class EmrClientFixtureTest {
@@ -24,7 +25,8 @@ class EmrClientFixtureTest {
     static void start() throws Exception {
         server = new FixtureFhirServer("synthea-record.json");
         // two resources per FHIR page: every search below has to follow next links
-        emr = new EmrClient(EmrSettings.defaults(server.baseUrl()).withSearchPageSize(2)
+        emr = new EmrClient(EmrSettings.defaults(server.baseUrl())
+                .withSearchPageSize(2)
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
     }
 
@@ -37,16 +39,23 @@ class EmrClientFixtureTest {
     void healthSummaryCollectsEveryPage() {
         HealthSummary s = emr.healthSummary("synthea-1");
         assertThat(s.getPatient().getFamilyName()).isEqualTo("Rohan584");
-        assertThat(s.getAllergiesList()).extracting(a -> a.getSubstance())
+        assertThat(s.getAllergiesList())
+                .extracting(a -> a.getSubstance())
                 .containsExactly("Allergy to peanuts", "Latex allergy");
-        assertThat(s.getProblemsList()).extracting(p -> p.getName())
+        assertThat(s.getProblemsList())
+                .extracting(p -> p.getName())
                 .containsExactly("Diabetes mellitus type 2 (disorder)", "Viral sinusitis (disorder)"); // active first
-        assertThat(s.getMedicationsList()).extracting(m -> m.getName())
-                .containsExactly("24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet", "Acetaminophen 325 MG Oral Tablet");
-        assertThat(s.getImmunizationsList()).extracting(i -> i.getOccurrenceDate())
+        assertThat(s.getMedicationsList())
+                .extracting(m -> m.getName())
+                .containsExactly(
+                        "24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet",
+                        "Acetaminophen 325 MG Oral Tablet");
+        assertThat(s.getImmunizationsList())
+                .extracting(i -> i.getOccurrenceDate())
                 .containsExactly("2024-10-01", "2018-02-11");
         // the latest value per vital sign: height 175.5 (2025), not 175.2 (2023); smoking status is no vital sign
-        assertThat(s.getVitalSignsList()).extracting(v -> v.getValueText())
+        assertThat(s.getVitalSignsList())
+                .extracting(v -> v.getValueText())
                 .containsExactlyInAnyOrder("175.5 cm", "128/82 mm[Hg]");
     }
 
@@ -64,7 +73,8 @@ class EmrClientFixtureTest {
     void labReportsWithResultsAndWithoutNotes() {
         Page<LabReport> page = emr.labReports("synthea-1", 10, "");
         assertThat(page.items()).extracting(LabReport::getId).containsExactly("dr-1", "dr-old");
-        assertThat(page.items().get(0).getResultsList()).singleElement()
+        assertThat(page.items().get(0).getResultsList())
+                .singleElement()
                 .satisfies(r -> assertThat(r.getNumericValue()).isEqualTo(6.8));
     }
 
@@ -82,8 +92,17 @@ class EmrClientFixtureTest {
         var bundle = emr.exportRecord("synthea-1");
         List<String> types = new ArrayList<>();
         bundle.getEntry().forEach(e -> types.add(e.getResource().fhirType()));
-        assertThat(types).contains("Patient", "AllergyIntolerance", "Condition", "MedicationRequest", "Immunization",
-                "Observation", "DiagnosticReport", "Encounter", "DocumentReference");
+        assertThat(types)
+                .contains(
+                        "Patient",
+                        "AllergyIntolerance",
+                        "Condition",
+                        "MedicationRequest",
+                        "Immunization",
+                        "Observation",
+                        "DiagnosticReport",
+                        "Encounter",
+                        "DocumentReference");
         assertThat(bundle.getEntry()).hasSize(21); // every fixture resource of the patient, each once
         var out = new java.io.ByteArrayOutputStream();
         emr.writeJson(bundle, out);

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import java.net.ServerSocket;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.time.Duration;
 
 /** Outage behaviour against an endpoint that fails on demand: typed errors, bounded time, a circuit that opens and heals. */
 class EmrResilienceTest {
@@ -46,13 +47,17 @@ class EmrResilienceTest {
         int sent = server.requests.get();
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> emr.healthSummary("synthea-1"))
-                .isInstanceOfSatisfying(EmrUnavailableException.class, e -> assertThat(e.circuitOpen()).isTrue());
+                .isInstanceOfSatisfying(
+                        EmrUnavailableException.class,
+                        e -> assertThat(e.circuitOpen()).isTrue());
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
         assertThat(server.requests.get()).isEqualTo(sent); // fast failure: nothing sent to the EMR
 
         server.mode.set(FixtureFhirServer.Mode.NORMAL);
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
-                assertThat(emr.patientProfile("synthea-1")).isPresent());
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(emr.patientProfile("synthea-1")).isPresent());
         assertThat(emr.guard().circuitState()).isNotEqualTo(CircuitBreaker.State.OPEN);
     }
 
@@ -60,7 +65,8 @@ class EmrResilienceTest {
     void invalidFhirIsTypedAndNotRetried() {
         EmrClient emr = client(Duration.ofSeconds(30));
         server.mode.set(FixtureFhirServer.Mode.GARBAGE);
-        assertThatThrownBy(() -> emr.patientProfile("synthea-1")).isInstanceOf(EmrInvalidDataException.class)
+        assertThatThrownBy(() -> emr.patientProfile("synthea-1"))
+                .isInstanceOf(EmrInvalidDataException.class)
                 .hasMessageNotContaining("Patient\",\"birthDate");
         assertThat(server.requests.get()).isEqualTo(1);
         assertThat(emr.guard().circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -84,7 +90,8 @@ class EmrResilienceTest {
             port = s.getLocalPort();
         }
         EmrClient emr = new EmrClient(EmrSettings.defaults("http://127.0.0.1:" + port + "/fhir")
-                .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)).withRetry(2, Duration.ofMillis(10)));
+                .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500))
+                .withRetry(2, Duration.ofMillis(10)));
         assertThatThrownBy(() -> emr.healthSummary("synthea-1")).isInstanceOf(EmrUnavailableException.class);
     }
 }

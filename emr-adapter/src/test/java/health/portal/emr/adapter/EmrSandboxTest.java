@@ -16,11 +16,6 @@ import health.portal.proto.records.v1.LabResult;
 import health.portal.proto.records.v1.PatientProfile;
 import health.portal.proto.records.v1.Visit;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
@@ -30,6 +25,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 /** The adapter against the real HAPI FHIR sandbox: Synthea patients, the demo patients, and its fault switches. */
 class EmrSandboxTest {
@@ -43,17 +44,27 @@ class EmrSandboxTest {
     static void start() {
         sandbox = EmrSandbox.start(EmrSandbox.Options.defaults());
         // small FHIR pages so that every list below crosses several _getpages links
-        emr = new EmrClient(EmrSettings.defaults(sandbox.fhirBaseUrl()).withSearchPageSize(7)
+        emr = new EmrClient(EmrSettings.defaults(sandbox.fhirBaseUrl())
+                .withSearchPageSize(7)
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)));
         FhirContext ctx = FhirContext.forR4();
-        ctx.getRestfulClientFactory().setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
+        ctx.getRestfulClientFactory()
+                .setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
         raw = ctx.newRestfulGenericClient(sandbox.fhirBaseUrl());
         syntheaPatients = new ArrayList<>();
-        Bundle page = raw.search().forResource(Patient.class).count(50).returnBundle(Bundle.class).execute();
+        Bundle page = raw.search()
+                .forResource(Patient.class)
+                .count(50)
+                .returnBundle(Bundle.class)
+                .execute();
         while (page != null) {
-            page.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart())
-                    .filter(id -> !id.startsWith("demo-")).forEach(syntheaPatients::add);
-            page = page.getLink("next") == null ? null : raw.loadPage().next(page).execute();
+            page.getEntry().stream()
+                    .map(e -> e.getResource().getIdElement().getIdPart())
+                    .filter(id -> !id.startsWith("demo-"))
+                    .forEach(syntheaPatients::add);
+            page = page.getLink("next") == null
+                    ? null
+                    : raw.loadPage().next(page).execute();
         }
     }
 
@@ -72,42 +83,63 @@ class EmrSandboxTest {
     @Test
     void demoPatientSummary() {
         HealthSummary s = emr.healthSummary("demo-alex");
-        assertThat(s.getPatient()).isEqualTo(PatientProfile.newBuilder().setPatientId("demo-alex")
-                .setGivenName("Alex").setFamilyName("Rivera").setBirthDate("1984-03-15").setSex("female").build());
+        assertThat(s.getPatient())
+                .isEqualTo(PatientProfile.newBuilder()
+                        .setPatientId("demo-alex")
+                        .setGivenName("Alex")
+                        .setFamilyName("Rivera")
+                        .setBirthDate("1984-03-15")
+                        .setSex("female")
+                        .build());
         assertThat(s.getAllergiesCount()).isEqualTo(2);
         assertThat(s.getProblemsCount()).isEqualTo(3);
         assertThat(s.getMedicationsList()).extracting(m -> m.getStatus()).containsOnly("active");
         assertThat(s.getMedicationsCount()).isEqualTo(3);
         assertThat(s.getImmunizationsCount()).isEqualTo(2);
         // latest of each vital sign: the October blood pressure, not June's
-        assertThat(s.getVitalSignsList()).filteredOn(v -> v.getCode().getCode().equals("85354-9"))
-                .singleElement().satisfies(bp -> assertThat(bp.getId()).isEqualTo("alex-vital-bp-2025-10-02"));
+        assertThat(s.getVitalSignsList())
+                .filteredOn(v -> v.getCode().getCode().equals("85354-9"))
+                .singleElement()
+                .satisfies(bp -> assertThat(bp.getId()).isEqualTo("alex-vital-bp-2025-10-02"));
         assertThat(s.getVitalSignsList()).extracting(LabResult::getCategory).containsOnly("vital-signs");
     }
 
     @Test
     void demoPatientLabsWithRangesAndFlags() {
         Page<LabReport> page = emr.labReports("demo-alex", 0, "");
-        assertThat(page.items()).extracting(LabReport::getId).containsExactlyInAnyOrder("alex-report-lipid-panel", "alex-report-cbc");
-        List<LabResult> results = page.items().stream().flatMap(r -> r.getResultsList().stream()).toList();
+        assertThat(page.items())
+                .extracting(LabReport::getId)
+                .containsExactlyInAnyOrder("alex-report-lipid-panel", "alex-report-cbc");
+        List<LabResult> results =
+                page.items().stream().flatMap(r -> r.getResultsList().stream()).toList();
         assertThat(results).hasSize(7);
-        LabResult ldl = results.stream().filter(r -> r.getId().equals("alex-obs-ldl")).findFirst().orElseThrow();
+        LabResult ldl = results.stream()
+                .filter(r -> r.getId().equals("alex-obs-ldl"))
+                .findFirst()
+                .orElseThrow();
         assertThat(ldl.getNumericValue()).isEqualTo(142.0);
         assertThat(ldl.getValueText()).isEqualTo("142 mg/dL");
         assertThat(ldl.getReferenceRange().hasLow()).isFalse();
         assertThat(ldl.getReferenceRange().getHigh()).isEqualTo(130.0);
         assertThat(ldl.getInterpretation()).isEqualTo(Interpretation.HIGH);
-        LabResult hgb = results.stream().filter(r -> r.getId().equals("alex-obs-hemoglobin")).findFirst().orElseThrow();
+        LabResult hgb = results.stream()
+                .filter(r -> r.getId().equals("alex-obs-hemoglobin"))
+                .findFirst()
+                .orElseThrow();
         assertThat(hgb.getReferenceRange().getLow()).isEqualTo(12.0);
         assertThat(hgb.getReferenceRange().getHigh()).isEqualTo(15.5);
         assertThat(hgb.getInterpretation()).isEqualTo(Interpretation.LOW);
-        assertThat(results).filteredOn(r -> r.getInterpretation() == Interpretation.NORMAL).hasSize(5);
+        assertThat(results)
+                .filteredOn(r -> r.getInterpretation() == Interpretation.NORMAL)
+                .hasSize(5);
     }
 
     @Test
     void demoPatientAppointmentsAndDocument() {
         var appointments = emr.appointments("demo-alex", 0, "").items();
-        assertThat(appointments).hasSize(2).allSatisfy(a -> assertThat(a.getParticipantsList()).doesNotContain("Alex Rivera"));
+        assertThat(appointments)
+                .hasSize(2)
+                .allSatisfy(a -> assertThat(a.getParticipantsList()).doesNotContain("Alex Rivera"));
         var docs = emr.documents("demo-alex", 0, "").items();
         assertThat(docs).extracting(d -> d.getTitle()).contains("Visit summary");
         var content = emr.document("demo-alex", "alex-doc-visit-summary").orElseThrow();
@@ -126,8 +158,13 @@ class EmrSandboxTest {
             s.getVitalSignsList().forEach(v -> assertThat(v.getValueText()).isNotEmpty());
 
             // walk all visit pages: the count must equal what the EMR holds, newest first, no duplicates
-            int total = raw.search().forResource(Encounter.class).where(Encounter.PATIENT.hasId(id))
-                    .count(1000).returnBundle(Bundle.class).execute().getTotal();
+            int total = raw.search()
+                    .forResource(Encounter.class)
+                    .where(Encounter.PATIENT.hasId(id))
+                    .count(1000)
+                    .returnBundle(Bundle.class)
+                    .execute()
+                    .getTotal();
             List<Visit> visits = new ArrayList<>();
             String token = "";
             do {
@@ -138,9 +175,12 @@ class EmrSandboxTest {
             assertThat(visits).hasSize(total);
             assertThat(visits).extracting(Visit::getId).doesNotHaveDuplicates();
             for (int i = 1; i < visits.size(); i++) {
-                assertThat(visits.get(i - 1).getStart().getSeconds()).isGreaterThanOrEqualTo(visits.get(i).getStart().getSeconds());
+                assertThat(visits.get(i - 1).getStart().getSeconds())
+                        .isGreaterThanOrEqualTo(visits.get(i).getStart().getSeconds());
             }
-            emr.labReports(id, 0, "").items().forEach(r -> assertThat(r.getName()).isNotEmpty());
+            emr.labReports(id, 0, "")
+                    .items()
+                    .forEach(r -> assertThat(r.getName()).isNotEmpty());
         }
     }
 
@@ -149,35 +189,51 @@ class EmrSandboxTest {
         String id = syntheaPatients.get(0);
         Bundle b = emr.exportRecord(id);
         assertThat(b.getEntryFirstRep().getResource().fhirType()).isEqualTo("Patient");
-        assertThat(b.getEntry()).extracting(e -> e.getResource().fhirType()).contains("Encounter", "Observation", "Condition");
+        assertThat(b.getEntry())
+                .extracting(e -> e.getResource().fhirType())
+                .contains("Encounter", "Observation", "Condition");
     }
 
     @Test
     void communicationIsFiledOncePerKey() {
         String key = "msg-" + UUID.randomUUID();
-        FileCommunicationRequest req = FileCommunicationRequest.newBuilder().setPatientId("demo-sam")
-                .setIdempotencyKey(key).setSenderReference("Patient/demo-sam")
-                .setRecipientReference("Practitioner/pcp-lee").setThreadId("thread-1")
-                .setSubject("Refill").setText("Please renew my inhaler.").build();
+        FileCommunicationRequest req = FileCommunicationRequest.newBuilder()
+                .setPatientId("demo-sam")
+                .setIdempotencyKey(key)
+                .setSenderReference("Patient/demo-sam")
+                .setRecipientReference("Practitioner/pcp-lee")
+                .setThreadId("thread-1")
+                .setSubject("Refill")
+                .setText("Please renew my inhaler.")
+                .build();
         String first = emr.fileCommunication(req);
         String second = emr.fileCommunication(req);
         assertThat(second).isEqualTo(first);
-        Bundle filed = raw.search().forResource(Communication.class)
-                .where(new TokenClientParam("identifier").exactly().systemAndIdentifier(EmrClient.COMMUNICATION_KEY_SYSTEM, "demo-sam:" + key))
-                .returnBundle(Bundle.class).execute();
+        Bundle filed = raw.search()
+                .forResource(Communication.class)
+                .where(new TokenClientParam("identifier")
+                        .exactly()
+                        .systemAndIdentifier(EmrClient.COMMUNICATION_KEY_SYSTEM, "demo-sam:" + key))
+                .returnBundle(Bundle.class)
+                .execute();
         assertThat(filed.getEntry()).hasSize(1);
         Communication c = (Communication) filed.getEntryFirstRep().getResource();
         assertThat(c.getPayloadFirstRep().getContentStringType().getValue()).isEqualTo("Please renew my inhaler.");
         assertThat(c.getSubject().getReference()).isEqualTo("Patient/demo-sam");
         // the same key for another patient is another message
-        assertThat(emr.fileCommunication(req.toBuilder().setPatientId("demo-alex").setSenderReference("Patient/demo-alex").build()))
+        assertThat(emr.fileCommunication(req.toBuilder()
+                        .setPatientId("demo-alex")
+                        .setSenderReference("Patient/demo-alex")
+                        .build()))
                 .isNotEqualTo(first);
     }
 
     @Test
     void questionnaireAndResponse() {
         var q = emr.questionnaire("pre-visit-check-in").orElseThrow();
-        assertThat(emr.activeQuestionnaires()).extracting(x -> x.getIdElement().getIdPart()).contains("pre-visit-check-in");
+        assertThat(emr.activeQuestionnaires())
+                .extracting(x -> x.getIdElement().getIdPart())
+                .contains("pre-visit-check-in");
         QuestionnaireResponse answer = new QuestionnaireResponse();
         answer.setQuestionnaire(q.getUrl());
         answer.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
@@ -185,13 +241,16 @@ class EmrSandboxTest {
         String key = "qr-" + UUID.randomUUID();
         String id = emr.fileQuestionnaireResponse("demo-alex", key, answer);
         assertThat(emr.fileQuestionnaireResponse("demo-alex", key, answer)).isEqualTo(id);
-        assertThat(emr.questionnaireResponses("demo-alex")).extracting(r -> r.getIdElement().getIdPart()).contains(id);
+        assertThat(emr.questionnaireResponses("demo-alex"))
+                .extracting(r -> r.getIdElement().getIdPart())
+                .contains(id);
     }
 
     @Test
     void outageOpensTheCircuitThenItRecovers() {
         EmrClient fragile = new EmrClient(EmrSettings.defaults(sandbox.fhirBaseUrl())
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)).withRetry(2, Duration.ofMillis(20))
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .withRetry(2, Duration.ofMillis(20))
                 .withCircuitBreaker(50f, 4, 4, Duration.ofSeconds(2)));
         sandbox.faults().failNext(1000);
         assertThatThrownBy(() -> fragile.patientProfile("demo-alex")).isInstanceOf(EmrUnavailableException.class);
@@ -200,13 +259,18 @@ class EmrSandboxTest {
         int pendingBefore = sandbox.faults().pendingFailures();
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> fragile.healthSummary("demo-alex"))
-                .isInstanceOfSatisfying(EmrUnavailableException.class, e -> assertThat(e.circuitOpen()).isTrue());
+                .isInstanceOfSatisfying(
+                        EmrUnavailableException.class,
+                        e -> assertThat(e.circuitOpen()).isTrue());
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
         assertThat(sandbox.faults().pendingFailures()).isEqualTo(pendingBefore); // nothing reached the EMR
 
         sandbox.faults().reset();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(fragile.patientProfile("demo-alex")).isPresent());
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> assertThat(fragile.patientProfile("demo-alex")).isPresent());
         assertThat(fragile.guard().circuitState()).isIn(CircuitBreaker.State.CLOSED, CircuitBreaker.State.HALF_OPEN);
     }
 
@@ -226,10 +290,12 @@ class EmrSandboxTest {
     @Test
     void aSlowEmrFailsWithinTheTimeouts() {
         EmrClient impatient = new EmrClient(EmrSettings.defaults(sandbox.fhirBaseUrl())
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500)).withRetry(2, Duration.ofMillis(20)));
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500))
+                .withRetry(2, Duration.ofMillis(20)));
         sandbox.faults().delayEveryAnswer(Duration.ofSeconds(5));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> impatient.patientProfile("demo-alex")).isInstanceOf(EmrUnavailableException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4)); // the EMR would take 5 s
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                .isLessThan(Duration.ofSeconds(4)); // the EMR would take 5 s
     }
 }

@@ -6,8 +6,7 @@ import java.util.List;
 /** Lets tests in sub-packages use the package-private fixture server. */
 public final class FixtureAccess {
 
-    private FixtureAccess() {
-    }
+    private FixtureAccess() {}
 
     public static AutoCloseable server(String... fixtures) throws IOException {
         return new FixtureFhirServer(fixtures);

@@ -3,6 +3,9 @@ package health.portal.emr.adapter;
 import ca.uhn.fhir.context.FhirContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,8 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A small FHIR read/search endpoint over fixture resources, on a JDK HttpServer, for unit tests that must not wait
@@ -27,7 +28,12 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class FixtureFhirServer implements AutoCloseable {
 
-    enum Mode { NORMAL, ERROR_500, GARBAGE, SLOW }
+    enum Mode {
+        NORMAL,
+        ERROR_500,
+        GARBAGE,
+        SLOW
+    }
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
 
@@ -63,7 +69,9 @@ final class FixtureFhirServer implements AutoCloseable {
         paths.add(path);
         authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
         try (ex) {
-            if (requiredBearer != null && !("Bearer " + requiredBearer).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            if (requiredBearer != null
+                    && !("Bearer " + requiredBearer)
+                            .equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 send(ex, 401, "application/fhir+json", outcome("unauthorized"));
                 return;
             }
@@ -83,14 +91,16 @@ final class FixtureFhirServer implements AutoCloseable {
                         return;
                     }
                 }
-                default -> { }
+                default -> {}
             }
             String[] parts = path.replaceFirst("^/", "").split("/");
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
             if (parts.length == 2) {
                 Resource found = resources.stream()
-                        .filter(r -> r.fhirType().equals(parts[0]) && r.getIdElement().getIdPart().equals(parts[1]))
-                        .findFirst().orElse(null);
+                        .filter(r -> r.fhirType().equals(parts[0])
+                                && r.getIdElement().getIdPart().equals(parts[1]))
+                        .findFirst()
+                        .orElse(null);
                 if (found == null) {
                     send(ex, 404, "application/fhir+json", outcome("not found"));
                 } else {
@@ -112,17 +122,25 @@ final class FixtureFhirServer implements AutoCloseable {
         List<Resource> matches = resources.stream()
                 .filter(r -> r.fhirType().equals(type))
                 .filter(r -> patient.isEmpty()
-                        || FHIR.newJsonParser().encodeResourceToString(r).contains("\"reference\":\"Patient/" + patient + "\""))
-                .filter(r -> category == null || FHIR.newJsonParser().encodeResourceToString(r).contains("\"code\":\"" + category + "\""))
+                        || FHIR.newJsonParser()
+                                .encodeResourceToString(r)
+                                .contains("\"reference\":\"Patient/" + patient + "\""))
+                .filter(r -> category == null
+                        || FHIR.newJsonParser().encodeResourceToString(r).contains("\"code\":\"" + category + "\""))
                 .toList();
         int count = Integer.parseInt(query.getOrDefault("_count", "50"));
         int offset = Integer.parseInt(query.getOrDefault("_offset", "0"));
         Bundle page = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(matches.size());
-        matches.stream().skip(offset).limit(count).forEach(r -> page.addEntry().setResource(r)
-                .getSearch().setMode(Bundle.SearchEntryMode.MATCH));
+        matches.stream()
+                .skip(offset)
+                .limit(count)
+                .forEach(r -> page.addEntry().setResource(r).getSearch().setMode(Bundle.SearchEntryMode.MATCH));
         if (offset + count < matches.size()) {
-            page.addLink().setRelation("next").setUrl(baseUrl() + "/" + type + "?patient=" + patient
-                    + (category == null ? "" : "&category=" + category) + "&_count=" + count + "&_offset=" + (offset + count));
+            page.addLink()
+                    .setRelation("next")
+                    .setUrl(baseUrl() + "/" + type + "?patient=" + patient
+                            + (category == null ? "" : "&category=" + category) + "&_count=" + count + "&_offset="
+                            + (offset + count));
         }
         send(ex, 200, "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(page));
     }
@@ -135,7 +153,8 @@ final class FixtureFhirServer implements AutoCloseable {
         for (String pair : raw.split("&")) {
             int i = pair.indexOf('=');
             if (i > 0) {
-                q.put(URLDecoder.decode(pair.substring(0, i), StandardCharsets.UTF_8),
+                q.put(
+                        URLDecoder.decode(pair.substring(0, i), StandardCharsets.UTF_8),
                         URLDecoder.decode(pair.substring(i + 1), StandardCharsets.UTF_8));
             }
         }
@@ -143,7 +162,8 @@ final class FixtureFhirServer implements AutoCloseable {
     }
 
     private static String outcome(String text) {
-        return "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"processing\",\"diagnostics\":\"" + text + "\"}]}";
+        return "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"processing\",\"diagnostics\":\""
+                + text + "\"}]}";
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

@@ -3,9 +3,10 @@ package health.portal.emr.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
+
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
 
 class PageTest {
 
@@ -31,7 +32,8 @@ class PageTest {
     @Test
     void rejectsForgedOrNegativeInput() {
         assertThatThrownBy(() -> Page.slice(items, 10, "not-a-token")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Page.slice(items, 10, Page.encodeToken(-5))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Page.slice(items, 10, Page.encodeToken(-5)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Page.slice(items, -1, "")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -10,11 +10,6 @@ import health.portal.emr.sandbox.seed.SyntheaData;
 import health.portal.emr.sandbox.seed.SyntheaLoader;
 import health.portal.emr.sandbox.store.FhirStore;
 import health.portal.emr.sandbox.web.HealthServlet;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
@@ -24,6 +19,12 @@ import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The EMR sandbox: an in-memory FHIR R4 server (HAPI plain server on embedded Tomcat) seeded with Synthea and
@@ -43,6 +44,7 @@ public final class EmrSandbox implements AutoCloseable {
 
     /** Generated sets larger than this are derived by cloning a base set of {@link #BENCHMARK_BASE_PATIENTS}. */
     static final int LARGEST_GENERATED_SET = 300;
+
     static final int BENCHMARK_BASE_PATIENTS = 250;
     static final int BENCHMARK_YEARS_OF_HISTORY = 3;
 
@@ -113,12 +115,20 @@ public final class EmrSandbox implements AutoCloseable {
             throw new IllegalStateException("EMR sandbox could not start on port " + options.port, e);
         }
         String host = options.bindAddress.equals("0.0.0.0") || options.bindAddress.equals("127.0.0.1")
-                ? "localhost" : options.bindAddress;
+                ? "localhost"
+                : options.bindAddress;
         EmrSandbox sandbox = new EmrSandbox(tomcat, baseDir, store, faults, connector.getLocalPort(), host);
-        log.info("EMR sandbox ready at {}: {} patients ({} Synthea, {} cloned, {} demo), {} resources ({} stored), "
-                        + "started in {} ms", sandbox.fhirBaseUrl(), store.patientCount(), generated,
-                Math.max(0, options.syntheaPatients - generated), demo, store.resourceCount(),
-                store.storedResourceCount(), (System.nanoTime() - started) / 1_000_000);
+        log.info(
+                "EMR sandbox ready at {}: {} patients ({} Synthea, {} cloned, {} demo), {} resources ({} stored), "
+                        + "started in {} ms",
+                sandbox.fhirBaseUrl(),
+                store.patientCount(),
+                generated,
+                Math.max(0, options.syntheaPatients - generated),
+                demo,
+                store.resourceCount(),
+                store.storedResourceCount(),
+                (System.nanoTime() - started) / 1_000_000);
         return sandbox;
     }
 
@@ -175,8 +185,7 @@ public final class EmrSandbox implements AutoCloseable {
         private Integer yearsOfHistory;
         private Integer syntheaBasePatients;
 
-        private Options() {
-        }
+        private Options() {}
 
         /** Free port on 127.0.0.1, 10 Synthea patients (packaged, no generation), demo patients included. */
         public static Options defaults() {
@@ -252,13 +261,17 @@ public final class EmrSandbox implements AutoCloseable {
         }
 
         SyntheaData.Key syntheaKey() {
-            int base = syntheaBasePatients != null ? syntheaBasePatients
+            int base = syntheaBasePatients != null
+                    ? syntheaBasePatients
                     : syntheaPatients <= LARGEST_GENERATED_SET ? syntheaPatients : BENCHMARK_BASE_PATIENTS;
             if (base < 1 || base > syntheaPatients) {
                 throw new IllegalArgumentException("syntheaBasePatients must be 1.." + syntheaPatients);
             }
-            int years = yearsOfHistory != null ? yearsOfHistory
-                    : syntheaBasePatients == null && syntheaPatients > LARGEST_GENERATED_SET ? BENCHMARK_YEARS_OF_HISTORY : 5;
+            int years = yearsOfHistory != null
+                    ? yearsOfHistory
+                    : syntheaBasePatients == null && syntheaPatients > LARGEST_GENERATED_SET
+                            ? BENCHMARK_YEARS_OF_HISTORY
+                            : 5;
             return new SyntheaData.Key(seed, base, years);
         }
 

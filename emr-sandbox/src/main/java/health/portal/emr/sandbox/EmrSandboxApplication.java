@@ -1,5 +1,9 @@
 package health.portal.emr.sandbox;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.Yaml;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,9 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The sandbox as its own process (the launcher runs {@code emr-sandbox-*-exec.jar}). Options come from
@@ -25,10 +26,10 @@ public final class EmrSandboxApplication {
     static final String CONFIG = "emr-sandbox.yml";
     /** Held so the level sticks: java.util.logging keeps loggers weakly. Tomcat logs through JUL. */
     private static final java.util.logging.Logger TOMCAT_LOG = java.util.logging.Logger.getLogger("org.apache");
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
 
-    private EmrSandboxApplication() {
-    }
+    private EmrSandboxApplication() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (System.getProperty("logback.configurationFile") == null) {
@@ -45,10 +46,13 @@ public final class EmrSandboxApplication {
         EmrSandbox sandbox = EmrSandbox.start(options);
         logHeap();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sandbox.close();
-            stopped.countDown();
-        }, "emr-sandbox-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            sandbox.close();
+                            stopped.countDown();
+                        },
+                        "emr-sandbox-shutdown"));
         stopped.await();
     }
 
@@ -98,7 +102,10 @@ public final class EmrSandboxApplication {
     private static void flatten(String prefix, Object node, Map<String, String> out) {
         if (node instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> entry : ((Map<Object, Object>) map).entrySet()) {
-                flatten(prefix.isEmpty() ? entry.getKey().toString() : prefix + "." + entry.getKey(), entry.getValue(), out);
+                flatten(
+                        prefix.isEmpty() ? entry.getKey().toString() : prefix + "." + entry.getKey(),
+                        entry.getValue(),
+                        out);
             }
         } else if (node != null) {
             out.put(prefix, node.toString());

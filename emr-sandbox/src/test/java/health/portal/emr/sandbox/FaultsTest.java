@@ -8,14 +8,15 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import health.portal.emr.sandbox.seed.DemoPatients;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.hl7.fhir.r4.model.Patient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 class FaultsTest {
 
@@ -33,7 +34,10 @@ class FaultsTest {
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -54,13 +58,17 @@ class FaultsTest {
         assertThatThrownBy(() -> SharedSandbox.fhir().newJsonParser().parseResource(broken.body()))
                 .isInstanceOf(DataFormatException.class);
         HttpResponse<String> fine = get(sandbox.fhirBaseUrl() + "/Patient/" + DemoPatients.ALEX);
-        assertThat(SharedSandbox.fhir().newJsonParser().parseResource(Patient.class, fine.body()).getIdPart())
+        assertThat(SharedSandbox.fhir()
+                        .newJsonParser()
+                        .parseResource(Patient.class, fine.body())
+                        .getIdPart())
                 .isEqualTo(DemoPatients.ALEX);
 
         readAlex();
         sandbox.faults().answerInvalidNext(1);
         // what callers using HAPI's generic client see
-        assertThatThrownBy(this::readAlex).isInstanceOf(FhirClientConnectionException.class)
+        assertThatThrownBy(this::readAlex)
+                .isInstanceOf(FhirClientConnectionException.class)
                 .hasMessageContaining("Failed to parse response");
     }
 
@@ -77,13 +85,21 @@ class FaultsTest {
     @Test
     void theAdminEndpointDrivesTheSameSwitches() throws Exception {
         String admin = "http://localhost:" + sandbox.port() + "/admin/faults";
-        HttpResponse<String> set = http.send(HttpRequest.newBuilder(URI.create(admin + "?fail=1&delayMs=5"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> set = http.send(
+                HttpRequest.newBuilder(URI.create(admin + "?fail=1&delayMs=5"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(set.body()).isEqualTo("{\"fail\":1,\"invalid\":0,\"delayMs\":5}");
-        assertThat(get(sandbox.fhirBaseUrl() + "/Patient/" + DemoPatients.ALEX).statusCode()).isEqualTo(500);
-        assertThat(get(sandbox.fhirBaseUrl() + "/Patient/" + DemoPatients.ALEX).statusCode()).isEqualTo(200);
-        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(admin + "?fail=lots"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get(sandbox.fhirBaseUrl() + "/Patient/" + DemoPatients.ALEX).statusCode())
+                .isEqualTo(500);
+        assertThat(get(sandbox.fhirBaseUrl() + "/Patient/" + DemoPatients.ALEX).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> bad = http.send(
+                HttpRequest.newBuilder(URI.create(admin + "?fail=lots"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("fail must be a whole number");
         http.send(HttpRequest.newBuilder(URI.create(admin)).DELETE().build(), HttpResponse.BodyHandlers.ofString());

@@ -2,18 +2,18 @@ package health.portal.emr.sandbox;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import java.util.ArrayList;
-import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** One sandbox (defaults: 10 Synthea + 2 demo patients) shared by the test classes of this JVM. */
 final class SharedSandbox {
 
     private static EmrSandbox sandbox;
 
-    private SharedSandbox() {
-    }
+    private SharedSandbox() {}
 
     static synchronized EmrSandbox get() {
         if (sandbox == null) {

@@ -1,5 +1,10 @@
 package health.portal.gateway.audit;
 
+import health.portal.gateway.security.Caller;
+import health.portal.gateway.web.ClientAddress;
+import health.portal.proto.events.v1.ActorType;
+import health.portal.proto.events.v1.AuditEvent;
+import health.portal.proto.events.v1.Outcome;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -12,12 +17,6 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
-
-import health.portal.gateway.security.Caller;
-import health.portal.gateway.web.ClientAddress;
-import health.portal.proto.events.v1.ActorType;
-import health.portal.proto.events.v1.AuditEvent;
-import health.portal.proto.events.v1.Outcome;
 import reactor.core.publisher.Mono;
 
 /**
@@ -46,17 +45,20 @@ class AccessAuditFilter implements WebFilter, Ordered {
         boolean api = path.startsWith("/api/");
         ServerHttpResponse response = exchange.getResponse();
         response.beforeCommit(() -> {
-            HttpStatusCode status = response.getStatusCode() == null ? HttpStatusCode.valueOf(200)
-                    : response.getStatusCode();
+            HttpStatusCode status =
+                    response.getStatusCode() == null ? HttpStatusCode.valueOf(200) : response.getStatusCode();
             Caller caller = Caller.of(exchange);
             String route = route(exchange);
             Mono<Void> burst = status.value() == 401 || status.value() == 403
-                    ? securityEvents.recordAuthFailure(status.value(), ClientAddress.of(exchange),
-                            caller == null ? "" : caller.subject(), route)
+                    ? securityEvents.recordAuthFailure(
+                            status.value(), ClientAddress.of(exchange), caller == null ? "" : caller.subject(), route)
                     : Mono.empty();
             if (api) {
-                publisher.publish(properties.auditTopic(), caller == null ? "" : caller.patientId(),
-                        audit(exchange, caller, route, status), exchange.getRequest().getId());
+                publisher.publish(
+                        properties.auditTopic(),
+                        caller == null ? "" : caller.patientId(),
+                        audit(exchange, caller, route, status),
+                        exchange.getRequest().getId());
             }
             return burst;
         });
@@ -99,7 +101,9 @@ class AccessAuditFilter implements WebFilter, Ordered {
             return route.getId();
         }
         PathPattern pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-        return pattern != null ? pattern.getPatternString() : exchange.getRequest().getPath().value();
+        return pattern != null
+                ? pattern.getPatternString()
+                : exchange.getRequest().getPath().value();
     }
 
     @Override

@@ -1,20 +1,18 @@
 package health.portal.gateway.audit;
 
-import java.time.Instant;
-import java.util.UUID;
-
+import com.google.protobuf.Any;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import health.portal.proto.events.v1.EventEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
-
-import com.google.protobuf.Any;
-import com.google.protobuf.Message;
-import com.google.protobuf.Timestamp;
-
-import health.portal.proto.events.v1.EventEnvelope;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+
+import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Sends EventEnvelopes to Kafka off the request path. The gateway has no database and hence no outbox: when
@@ -38,7 +36,8 @@ class EventPublisher {
         EventEnvelope envelope = EventEnvelope.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setType(payload.getDescriptorForType().getFullName())
-                .setOccurredAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setOccurredAt(
+                        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .setSubjectPatientId(subjectPatientId == null ? "" : subjectPatientId)
                 .setPayload(Any.pack(payload))
                 .setProducer(PRODUCER)
@@ -46,7 +45,13 @@ class EventPublisher {
                 .build();
         Mono.fromFuture(() -> kafka.send(topic, envelope.getSubjectPatientId(), envelope.toByteArray()))
                 .subscribeOn(Schedulers.boundedElastic()) // send() may block while fetching metadata
-                .subscribe(result -> { }, ex -> log.warn("Lost {} event {} for topic {}: {}", envelope.getType(),
-                        envelope.getEventId(), topic, ex.toString()));
+                .subscribe(
+                        result -> {},
+                        ex -> log.warn(
+                                "Lost {} event {} for topic {}: {}",
+                                envelope.getType(),
+                                envelope.getEventId(),
+                                topic,
+                                ex.toString()));
     }
 }

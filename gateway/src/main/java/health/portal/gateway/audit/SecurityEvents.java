@@ -1,15 +1,14 @@
 package health.portal.gateway.audit;
 
-import java.time.Duration;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
-
 import health.portal.gateway.ratelimit.FixedWindowCounter;
 import health.portal.proto.events.v1.SecurityEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+
+import java.time.Duration;
 
 /**
  * Signals for break-in monitoring: a Prometheus counter ({@code gateway_security_events_total{kind}}, which the
@@ -36,8 +35,8 @@ public class SecurityEvents {
 
     private final EventsProperties properties;
 
-    SecurityEvents(EventPublisher publisher, MeterRegistry meters, FixedWindowCounter counter,
-                   EventsProperties properties) {
+    SecurityEvents(
+            EventPublisher publisher, MeterRegistry meters, FixedWindowCounter counter, EventsProperties properties) {
         this.publisher = publisher;
         this.meters = meters;
         this.counter = counter;
@@ -47,18 +46,23 @@ public class SecurityEvents {
     public void publish(String kind, String clientIp, String userId, String route, int count) {
         meters.counter("gateway.security.events", "kind", kind).increment();
         log.info("security event kind={} client_ip={} user={} route={} count={}", kind, clientIp, userId, route, count);
-        publisher.publish(properties.securityTopic(), "", SecurityEvent.newBuilder()
-                .setKind(kind)
-                .setClientIp(nullToEmpty(clientIp))
-                .setUserId(nullToEmpty(userId))
-                .setRoute(nullToEmpty(route))
-                .setCount(count)
-                .build(), null);
+        publisher.publish(
+                properties.securityTopic(),
+                "",
+                SecurityEvent.newBuilder()
+                        .setKind(kind)
+                        .setClientIp(nullToEmpty(clientIp))
+                        .setUserId(nullToEmpty(userId))
+                        .setRoute(nullToEmpty(route))
+                        .setCount(count)
+                        .build(),
+                null);
     }
 
     /** Counts 401/403 per client address; the burst is reported once per window, when it reaches the threshold. */
     Mono<Void> recordAuthFailure(int status, String clientIp, String userId, String route) {
-        meters.counter("gateway.auth.failures", "status", Integer.toString(status)).increment();
+        meters.counter("gateway.auth.failures", "status", Integer.toString(status))
+                .increment();
         Duration window = Duration.ofSeconds(properties.burstWindowSeconds());
         return counter.increment("sec:" + status + ":" + clientIp, window)
                 .doOnNext(count -> {

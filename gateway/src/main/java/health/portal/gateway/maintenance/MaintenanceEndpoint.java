@@ -1,15 +1,14 @@
 package health.portal.gateway.maintenance;
 
-import java.time.Duration;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.stereotype.Component;
-
 import reactor.core.publisher.Mono;
+
+import java.time.Duration;
 
 /**
  * Operators switch maintenance mode on the management port:
@@ -33,8 +32,8 @@ class MaintenanceEndpoint {
 
     @WriteOperation
     Mono<MaintenanceMode.Status> switchOn(@Nullable String message, @Nullable Long retryAfterSeconds) {
-        return maintenanceMode.switchOn(message, retryAfterSeconds == null ? null
-                : Duration.ofSeconds(Math.max(1, retryAfterSeconds)));
+        return maintenanceMode.switchOn(
+                message, retryAfterSeconds == null ? null : Duration.ofSeconds(Math.max(1, retryAfterSeconds)));
     }
 
     @DeleteOperation

@@ -1,7 +1,7 @@
 package health.portal.gateway.maintenance;
 
-import java.time.Duration;
-
+import health.portal.gateway.security.ManagementPort;
+import health.portal.gateway.web.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -12,10 +12,9 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
-
-import health.portal.gateway.security.ManagementPort;
-import health.portal.gateway.web.Problems;
 import reactor.core.publisher.Mono;
+
+import java.time.Duration;
 
 /**
  * While maintenance mode is on, every public request gets 503 with Retry-After and the operator's message;
@@ -39,17 +38,23 @@ class MaintenanceFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (HEALTH.matches(exchange.getRequest().getPath().pathWithinApplication()) || managementPort.matches(exchange)) {
+        if (HEALTH.matches(exchange.getRequest().getPath().pathWithinApplication())
+                || managementPort.matches(exchange)) {
             return chain.filter(exchange);
         }
-        return maintenanceMode.status()
+        return maintenanceMode
+                .status()
                 .onErrorResume(ex -> {
                     log.warn("Maintenance flag not readable, assuming off: {}", ex.toString());
                     return Mono.just(new MaintenanceMode.Status(false, null, 0, null));
                 })
                 .flatMap(status -> status.enabled()
-                        ? Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Down for maintenance",
-                                status.message(), Duration.ofSeconds(status.retryAfterSeconds()))
+                        ? Problems.write(
+                                exchange,
+                                HttpStatus.SERVICE_UNAVAILABLE,
+                                "Down for maintenance",
+                                status.message(),
+                                Duration.ofSeconds(status.retryAfterSeconds()))
                         : chain.filter(exchange));
     }
 

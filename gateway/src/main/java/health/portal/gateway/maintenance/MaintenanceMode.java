@@ -1,13 +1,12 @@
 package health.portal.gateway.maintenance;
 
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.stereotype.Component;
-
-import reactor.core.publisher.Mono;
 
 /**
  * The maintenance switch. It lives in Redis, so that one operator action reaches every replica at once and
@@ -15,7 +14,6 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class MaintenanceMode {
-
 
     static final String DEFAULT_MESSAGE = "The patient portal is down for maintenance. Please try again later.";
 
@@ -25,14 +23,17 @@ public class MaintenanceMode {
 
     private final String key;
 
-    MaintenanceMode(ReactiveStringRedisTemplate redis,
-                    @org.springframework.beans.factory.annotation.Value("${gateway.redis-key-prefix:gw:}") String prefix) {
+    MaintenanceMode(
+            ReactiveStringRedisTemplate redis,
+            @org.springframework.beans.factory.annotation.Value("${gateway.redis-key-prefix:gw:}") String prefix) {
         this.redis = redis;
         this.key = prefix + "maintenance";
     }
 
     public Mono<Status> status() {
-        return redis.<String, String>opsForHash().entries(key).collectMap(Map.Entry::getKey, Map.Entry::getValue)
+        return redis.<String, String>opsForHash()
+                .entries(key)
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .map(Status::from);
     }
 
@@ -54,8 +55,8 @@ public class MaintenanceMode {
             if (values.isEmpty()) {
                 return new Status(false, null, 0, null);
             }
-            long retryAfter = Long.parseLong(values.getOrDefault("retryAfterSeconds",
-                    Long.toString(DEFAULT_RETRY_AFTER.toSeconds())));
+            long retryAfter = Long.parseLong(
+                    values.getOrDefault("retryAfterSeconds", Long.toString(DEFAULT_RETRY_AFTER.toSeconds())));
             return new Status(true, values.getOrDefault("message", DEFAULT_MESSAGE), retryAfter, values.get("since"));
         }
     }

@@ -1,11 +1,5 @@
 package health.portal.gateway.portal;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
@@ -13,6 +7,12 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The patient web page: one HTML page, one script, one style sheet and the icon, all from {@code classpath:/portal/}
@@ -40,8 +40,8 @@ class PortalPages {
         pages.put("/portal/portal.css", Page.load("portal/portal.css", CSS));
         pages.put("/favicon.ico", Page.load("portal/favicon.ico", ICON));
         RouterFunctions.Builder routes = RouterFunctions.route();
-        pages.forEach((path, page) -> routes.GET(path,
-                request -> ServerResponse.ok().contentType(page.type()).bodyValue(page.content())));
+        pages.forEach((path, page) -> routes.GET(
+                path, request -> ServerResponse.ok().contentType(page.type()).bodyValue(page.content())));
         return routes.build();
     }
 
@@ -51,8 +51,7 @@ class PortalPages {
         static Page load(String location, MediaType type) {
             try (InputStream in = new ClassPathResource(location).getInputStream()) {
                 return new Page(in.readAllBytes(), type);
-            }
-            catch (IOException ex) {
+            } catch (IOException ex) {
                 throw new UncheckedIOException("Portal page " + location + " is missing", ex);
             }
         }

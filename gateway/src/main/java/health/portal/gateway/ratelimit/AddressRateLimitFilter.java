@@ -1,5 +1,7 @@
 package health.portal.gateway.ratelimit;
 
+import health.portal.gateway.security.ManagementPort;
+import health.portal.gateway.web.ClientAddress;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
@@ -8,9 +10,6 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
-
-import health.portal.gateway.security.ManagementPort;
-import health.portal.gateway.web.ClientAddress;
 import reactor.core.publisher.Mono;
 
 /**
@@ -47,12 +46,11 @@ class AddressRateLimitFilter implements WebFilter, Ordered {
         RateLimitProperties properties = limits.properties();
         Mono<Boolean> allowed = limits.check(exchange, "address", address, properties.perAddress());
         if (SIGN_IN_START.matches(path) || SIGN_IN_CALLBACK.matches(path)) {
-            allowed = allowed.flatMap(ok -> ok ? limits.check(exchange, "sign-in", address, properties.signIn())
-                    : Mono.just(false));
-        }
-        else if (ENROLLMENT.matches(path)) {
-            allowed = allowed.flatMap(ok -> ok ? limits.check(exchange, "enrollment", address,
-                    properties.enrollment()) : Mono.just(false));
+            allowed = allowed.flatMap(
+                    ok -> ok ? limits.check(exchange, "sign-in", address, properties.signIn()) : Mono.just(false));
+        } else if (ENROLLMENT.matches(path)) {
+            allowed = allowed.flatMap(ok ->
+                    ok ? limits.check(exchange, "enrollment", address, properties.enrollment()) : Mono.just(false));
         }
         return RateLimits.continueIf(allowed, exchange, chain);
     }

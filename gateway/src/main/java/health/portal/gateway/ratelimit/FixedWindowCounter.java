@@ -1,13 +1,12 @@
 package health.portal.gateway.ratelimit;
 
-import java.time.Duration;
-import java.util.List;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
-
 import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
 
 /**
  * Counts events per key in fixed windows, in Redis so that all replicas share the count. Only identifiers
@@ -29,8 +28,9 @@ public class FixedWindowCounter {
 
     private final String prefix;
 
-    public FixedWindowCounter(ReactiveStringRedisTemplate redis,
-                              @org.springframework.beans.factory.annotation.Value("${gateway.redis-key-prefix:gw:}") String prefix) {
+    public FixedWindowCounter(
+            ReactiveStringRedisTemplate redis,
+            @org.springframework.beans.factory.annotation.Value("${gateway.redis-key-prefix:gw:}") String prefix) {
         this.redis = redis;
         this.prefix = prefix;
     }
@@ -38,10 +38,9 @@ public class FixedWindowCounter {
     public Mono<Count> increment(String key, Duration window) {
         return redis.execute(INCREMENT, List.of(prefix + key), List.of(Long.toString(window.toMillis())))
                 .next()
-                .map(result -> new Count(((Number) result.get(0)).longValue(),
-                        Duration.ofMillis(((Number) result.get(1)).longValue())));
+                .map(result -> new Count(
+                        ((Number) result.get(0)).longValue(), Duration.ofMillis(((Number) result.get(1)).longValue())));
     }
 
-    public record Count(long value, Duration remaining) {
-    }
+    public record Count(long value, Duration remaining) {}
 }

@@ -1,8 +1,8 @@
 package health.portal.gateway.ratelimit;
 
-import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
 
 /**
  * Requests allowed per window.
@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param enrollment  enrollment calls from one address (stricter: activation-code guessing)
  */
 @ConfigurationProperties("gateway.rate-limit")
-public record RateLimitProperties(boolean enabled, Duration window, int perAddress, int perUser, int signIn,
-                                  int enrollment) {
+public record RateLimitProperties(
+        boolean enabled, Duration window, int perAddress, int perUser, int signIn, int enrollment) {
 
     public RateLimitProperties {
         window = window == null ? Duration.ofMinutes(1) : window;

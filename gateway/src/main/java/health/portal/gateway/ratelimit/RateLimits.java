@@ -1,16 +1,15 @@
 package health.portal.gateway.ratelimit;
 
+import health.portal.gateway.audit.SecurityEvents;
+import health.portal.gateway.security.Caller;
+import health.portal.gateway.web.ClientAddress;
+import health.portal.gateway.web.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
-
-import health.portal.gateway.audit.SecurityEvents;
-import health.portal.gateway.security.Caller;
-import health.portal.gateway.web.ClientAddress;
-import health.portal.gateway.web.Problems;
 import reactor.core.publisher.Mono;
 
 /** Applies one limit: counts the request, and past the limit answers 429 with Retry-After. */
@@ -53,11 +52,19 @@ class RateLimits {
                     }
                     if (count.value() == limit + 1) { // report once per window and key, not on every refusal
                         Caller caller = Caller.of(exchange);
-                        securityEvents.publish(SecurityEvents.RATE_LIMITED, ClientAddress.of(exchange),
-                                caller == null ? "" : caller.subject(), bucket, (int) count.value());
+                        securityEvents.publish(
+                                SecurityEvents.RATE_LIMITED,
+                                ClientAddress.of(exchange),
+                                caller == null ? "" : caller.subject(),
+                                bucket,
+                                (int) count.value());
                     }
-                    return Problems.write(exchange, HttpStatus.TOO_MANY_REQUESTS, "Too Many Requests",
-                            "Too many requests. Please wait before trying again.", count.remaining())
+                    return Problems.write(
+                                    exchange,
+                                    HttpStatus.TOO_MANY_REQUESTS,
+                                    "Too Many Requests",
+                                    "Too many requests. Please wait before trying again.",
+                                    count.remaining())
                             .thenReturn(false);
                 })
                 .onErrorResume(ex -> {

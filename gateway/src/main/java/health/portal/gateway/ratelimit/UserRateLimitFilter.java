@@ -1,12 +1,11 @@
 package health.portal.gateway.ratelimit;
 
+import health.portal.gateway.security.Caller;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-
-import health.portal.gateway.security.Caller;
 import reactor.core.publisher.Mono;
 
 /** Limits per signed-in user (token subject), whichever device or address the requests come from. */
@@ -25,8 +24,11 @@ class UserRateLimitFilter implements WebFilter, Ordered {
         if (!limits.enabled() || caller == null || caller.subject() == null) {
             return chain.filter(exchange);
         }
-        return RateLimits.continueIf(limits.check(exchange, "user", caller.subject(), limits.properties().perUser()),
-                exchange, chain);
+        return RateLimits.continueIf(
+                limits.check(
+                        exchange, "user", caller.subject(), limits.properties().perUser()),
+                exchange,
+                chain);
     }
 
     @Override

@@ -1,15 +1,15 @@
 package health.portal.gateway.records;
 
-import java.util.concurrent.Executor;
-
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
+
+import java.util.concurrent.Executor;
 
 /** Relays the end user's access token to records-service as {@code authorization: Bearer ...}. */
 final class BearerCallCredentials extends CallCredentials {
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
-            Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final String token;
 

@@ -1,22 +1,20 @@
 package health.portal.gateway.records;
 
-import java.time.Duration;
-
+import health.portal.gateway.web.Problems;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
-import health.portal.gateway.web.Problems;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 
 /** gRPC status of records-service -> HTTP problem for the client. */
 final class GrpcProblems {
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
-    private GrpcProblems() {
-    }
+    private GrpcProblems() {}
 
     static Throwable toProblem(Throwable ex) {
         if (!(ex instanceof StatusRuntimeException || ex instanceof io.grpc.StatusException)) {
@@ -25,24 +23,37 @@ final class GrpcProblems {
         Status status = Status.fromThrowable(ex);
         return switch (status.getCode()) {
             case UNAUTHENTICATED -> {
-                ErrorResponseException problem = Problems.exception(HttpStatus.UNAUTHORIZED, "Unauthorized",
-                        "Sign in again to see your records.", null);
+                ErrorResponseException problem = Problems.exception(
+                        HttpStatus.UNAUTHORIZED, "Unauthorized", "Sign in again to see your records.", null);
                 problem.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
                 yield problem;
             }
-            case PERMISSION_DENIED -> Problems.exception(HttpStatus.FORBIDDEN, "Forbidden",
-                    "You may not see this record.", null);
+            case PERMISSION_DENIED ->
+                Problems.exception(HttpStatus.FORBIDDEN, "Forbidden", "You may not see this record.", null);
             case NOT_FOUND -> Problems.exception(HttpStatus.NOT_FOUND, "Not Found", "No such record.", null);
-            case INVALID_ARGUMENT -> Problems.exception(HttpStatus.BAD_REQUEST, "Bad Request",
-                    status.getDescription() != null && status.getDescription().length() < 200
-                            ? status.getDescription() : "The request is not valid.", null);
-            case RESOURCE_EXHAUSTED -> Problems.exception(HttpStatus.TOO_MANY_REQUESTS, "Too Many Requests",
-                    "Too many requests. Please wait before trying again.", RETRY_AFTER);
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> Problems.exception(HttpStatus.SERVICE_UNAVAILABLE,
-                    "Service Unavailable", "Your records are not available right now. Please try again later.",
-                    RETRY_AFTER);
-            default -> Problems.exception(HttpStatus.BAD_GATEWAY, "Bad Gateway",
-                    "Your records could not be loaded.", null);
+            case INVALID_ARGUMENT ->
+                Problems.exception(
+                        HttpStatus.BAD_REQUEST,
+                        "Bad Request",
+                        status.getDescription() != null
+                                        && status.getDescription().length() < 200
+                                ? status.getDescription()
+                                : "The request is not valid.",
+                        null);
+            case RESOURCE_EXHAUSTED ->
+                Problems.exception(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "Too Many Requests",
+                        "Too many requests. Please wait before trying again.",
+                        RETRY_AFTER);
+            case UNAVAILABLE, DEADLINE_EXCEEDED ->
+                Problems.exception(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "Service Unavailable",
+                        "Your records are not available right now. Please try again later.",
+                        RETRY_AFTER);
+            default ->
+                Problems.exception(HttpStatus.BAD_GATEWAY, "Bad Gateway", "Your records could not be loaded.", null);
         };
     }
 }

@@ -1,10 +1,9 @@
 package health.portal.gateway.records;
 
+import health.portal.proto.records.v1.RecordsServiceGrpc;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.client.GrpcChannelFactory;
-
-import health.portal.proto.records.v1.RecordsServiceGrpc;
 
 /**
  * The records-service channel. Address, TLS (trust via an SSL bundle) or plaintext come from

@@ -1,14 +1,28 @@
 package health.portal.gateway.records;
 
-import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
-
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import health.portal.gateway.web.Problems;
+import health.portal.proto.records.v1.AppointmentPage;
+import health.portal.proto.records.v1.DocumentContent;
+import health.portal.proto.records.v1.DocumentPage;
+import health.portal.proto.records.v1.DocumentRequest;
+import health.portal.proto.records.v1.ExportChunk;
+import health.portal.proto.records.v1.HealthSummary;
+import health.portal.proto.records.v1.LabReportPage;
+import health.portal.proto.records.v1.PagedPatientRequest;
+import health.portal.proto.records.v1.PatientRequest;
+import health.portal.proto.records.v1.RecordsServiceGrpc.RecordsServiceStub;
+import health.portal.proto.records.v1.VisitPage;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -23,34 +37,18 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
-
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
-
-import health.portal.gateway.web.Problems;
-import health.portal.proto.records.v1.AppointmentPage;
-import health.portal.proto.records.v1.DocumentContent;
-import health.portal.proto.records.v1.DocumentPage;
-import health.portal.proto.records.v1.HealthSummary;
-import health.portal.proto.records.v1.LabReportPage;
-import health.portal.proto.records.v1.VisitPage;
-import health.portal.proto.records.v1.DocumentRequest;
-import health.portal.proto.records.v1.ExportChunk;
-import health.portal.proto.records.v1.PagedPatientRequest;
-import health.portal.proto.records.v1.PatientRequest;
-import health.portal.proto.records.v1.RecordsServiceGrpc.RecordsServiceStub;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 /**
  * The patient's own records, as JSON over HTTPS, mapped onto records-service gRPC. The patient is always the
@@ -71,13 +69,13 @@ class RecordsController {
     private static final Pattern PAGE_TOKEN = Pattern.compile("[A-Za-z0-9\\-._~=+/]{1,512}");
 
     /** Document types shown as-is; anything else is handed out as an opaque download. */
-    private static final Set<String> SAFE_DOCUMENT_TYPES = Set.of("application/pdf", "text/plain", "image/png",
-            "image/jpeg", "application/fhir+json", "application/json");
+    private static final Set<String> SAFE_DOCUMENT_TYPES = Set.of(
+            "application/pdf", "text/plain", "image/png", "image/jpeg", "application/fhir+json", "application/json");
 
     private static final MediaType FHIR_JSON = MediaType.parseMediaType("application/fhir+json");
 
-    private static final JsonFormat.Printer JSON = JsonFormat.printer().alwaysPrintFieldsWithNoPresence()
-            .omittingInsignificantWhitespace();
+    private static final JsonFormat.Printer JSON =
+            JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
 
     private final RecordsServiceStub records;
 
@@ -96,46 +94,65 @@ class RecordsController {
     @GetMapping(path = "/summary", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Allergies, problems, medications, immunizations and latest vital signs")
     Mono<ResponseEntity<String>> summary(ServerWebExchange exchange) {
-        return this.<HealthSummary>call(exchange, (stub, user, observer) -> stub.getHealthSummary(
-                PatientRequest.newBuilder().setPatientId(user.patientId()).build(), observer));
+        return this.<HealthSummary>call(
+                exchange,
+                (stub, user, observer) -> stub.getHealthSummary(
+                        PatientRequest.newBuilder()
+                                .setPatientId(user.patientId())
+                                .build(),
+                        observer));
     }
 
     @GetMapping(path = "/labs", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Lab reports with their results, newest first")
-    Mono<ResponseEntity<String>> labs(@Parameter(description = "1-100") @RequestParam(required = false) Integer pageSize,
-                                      @RequestParam(required = false) String pageToken, ServerWebExchange exchange) {
+    Mono<ResponseEntity<String>> labs(
+            @Parameter(description = "1-100") @RequestParam(required = false) Integer pageSize,
+            @RequestParam(required = false) String pageToken,
+            ServerWebExchange exchange) {
         PagedPatientRequest.Builder page = page(pageSize, pageToken);
-        return this.<LabReportPage>call(exchange, (stub, user, observer) -> stub.listLabResults(
-                page.setPatientId(user.patientId()).build(), observer));
+        return this.<LabReportPage>call(
+                exchange,
+                (stub, user, observer) ->
+                        stub.listLabResults(page.setPatientId(user.patientId()).build(), observer));
     }
 
     @GetMapping(path = "/visits", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Past visits, newest first")
-    Mono<ResponseEntity<String>> visits(@RequestParam(required = false) Integer pageSize,
-                                        @RequestParam(required = false) String pageToken, ServerWebExchange exchange) {
+    Mono<ResponseEntity<String>> visits(
+            @RequestParam(required = false) Integer pageSize,
+            @RequestParam(required = false) String pageToken,
+            ServerWebExchange exchange) {
         PagedPatientRequest.Builder page = page(pageSize, pageToken);
-        return this.<VisitPage>call(exchange, (stub, user, observer) -> stub.listVisits(
-                page.setPatientId(user.patientId()).build(), observer));
+        return this.<VisitPage>call(
+                exchange,
+                (stub, user, observer) ->
+                        stub.listVisits(page.setPatientId(user.patientId()).build(), observer));
     }
 
     @GetMapping(path = "/appointments", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Upcoming and past appointments")
-    Mono<ResponseEntity<String>> appointments(@RequestParam(required = false) Integer pageSize,
-                                              @RequestParam(required = false) String pageToken,
-                                              ServerWebExchange exchange) {
+    Mono<ResponseEntity<String>> appointments(
+            @RequestParam(required = false) Integer pageSize,
+            @RequestParam(required = false) String pageToken,
+            ServerWebExchange exchange) {
         PagedPatientRequest.Builder page = page(pageSize, pageToken);
-        return this.<AppointmentPage>call(exchange, (stub, user, observer) -> stub.listAppointments(
-                page.setPatientId(user.patientId()).build(), observer));
+        return this.<AppointmentPage>call(
+                exchange,
+                (stub, user, observer) -> stub.listAppointments(
+                        page.setPatientId(user.patientId()).build(), observer));
     }
 
     @GetMapping(path = "/documents", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Clinical documents (metadata)")
-    Mono<ResponseEntity<String>> documents(@RequestParam(required = false) Integer pageSize,
-                                           @RequestParam(required = false) String pageToken,
-                                           ServerWebExchange exchange) {
+    Mono<ResponseEntity<String>> documents(
+            @RequestParam(required = false) Integer pageSize,
+            @RequestParam(required = false) String pageToken,
+            ServerWebExchange exchange) {
         PagedPatientRequest.Builder page = page(pageSize, pageToken);
-        return this.<DocumentPage>call(exchange, (stub, user, observer) -> stub.listDocuments(
-                page.setPatientId(user.patientId()).build(), observer));
+        return this.<DocumentPage>call(
+                exchange,
+                (stub, user, observer) ->
+                        stub.listDocuments(page.setPatientId(user.patientId()).build(), observer));
     }
 
     @GetMapping("/documents/{id}")
@@ -143,22 +160,38 @@ class RecordsController {
     @ApiResponse(responseCode = "404", description = "No such document for this patient")
     Mono<ResponseEntity<byte[]>> document(@PathVariable String id, ServerWebExchange exchange) {
         if (!FHIR_ID.matcher(id).matches()) {
-            return Mono.error(Problems.exception(HttpStatus.BAD_REQUEST, "Bad Request",
-                    "A document id is 1 to 64 letters, digits, '-' or '.'.", null));
+            return Mono.error(Problems.exception(
+                    HttpStatus.BAD_REQUEST,
+                    "Bad Request",
+                    "A document id is 1 to 64 letters, digits, '-' or '.'.",
+                    null));
         }
-        return userToken.resolve(exchange)
-                .flatMap(user -> Mono.<DocumentContent>create(sink -> unary(sink, user, properties.deadline(),
-                        (stub, observer) -> stub.getDocument(DocumentRequest.newBuilder()
-                                .setPatientId(user.patientId()).setDocumentId(id).build(), observer))))
+        return userToken
+                .resolve(exchange)
+                .flatMap(user -> Mono.<DocumentContent>create(sink -> unary(
+                        sink,
+                        user,
+                        properties.deadline(),
+                        (stub, observer) -> stub.getDocument(
+                                DocumentRequest.newBuilder()
+                                        .setPatientId(user.patientId())
+                                        .setDocumentId(id)
+                                        .build(),
+                                observer))))
                 .onErrorMap(GrpcProblems::toProblem)
                 .map(content -> {
                     String type = content.getDocument().getContentType().toLowerCase();
-                    MediaType mediaType = SAFE_DOCUMENT_TYPES.contains(type) ? MediaType.parseMediaType(type)
+                    MediaType mediaType = SAFE_DOCUMENT_TYPES.contains(type)
+                            ? MediaType.parseMediaType(type)
                             : MediaType.APPLICATION_OCTET_STREAM;
                     return ResponseEntity.ok()
                             .contentType(mediaType)
-                            .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                                    .filename("document-" + id + extension(mediaType)).build().toString())
+                            .header(
+                                    HttpHeaders.CONTENT_DISPOSITION,
+                                    ContentDisposition.attachment()
+                                            .filename("document-" + id + extension(mediaType))
+                                            .build()
+                                            .toString())
                             .body(content.getContent().toByteArray());
                 });
     }
@@ -166,11 +199,17 @@ class RecordsController {
     @GetMapping("/export")
     @Operation(summary = "The whole record as a FHIR R4 Bundle (JSON) download")
     Mono<ResponseEntity<Flux<DataBuffer>>> export(ServerWebExchange exchange) {
-        return userToken.resolve(exchange).map(user -> ResponseEntity.ok()
-                .contentType(FHIR_JSON)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename("health-record-" + LocalDate.now(ZoneOffset.UTC) + ".json").build().toString())
-                .body(exportStream(user)));
+        return userToken
+                .resolve(exchange)
+                .map(user -> ResponseEntity.ok()
+                        .contentType(FHIR_JSON)
+                        .header(
+                                HttpHeaders.CONTENT_DISPOSITION,
+                                ContentDisposition.attachment()
+                                        .filename("health-record-" + LocalDate.now(ZoneOffset.UTC) + ".json")
+                                        .build()
+                                        .toString())
+                        .body(exportStream(user)));
     }
 
     /** Streams the chunks as they come; gRPC flow control follows the client's download pace. */
@@ -200,7 +239,11 @@ class RecordsController {
                 }
             };
             stub(user, properties.exportDeadline())
-                    .exportRecord(PatientRequest.newBuilder().setPatientId(user.patientId()).build(), observer);
+                    .exportRecord(
+                            PatientRequest.newBuilder()
+                                    .setPatientId(user.patientId())
+                                    .build(),
+                            observer);
             sink.onRequest(n -> call.get().request((int) Math.min(n, 16)));
             sink.onCancel(() -> call.get().cancel("download abandoned", null));
         });
@@ -212,15 +255,21 @@ class RecordsController {
     }
 
     private <T extends MessageOrBuilder> Mono<ResponseEntity<String>> call(ServerWebExchange exchange, Call<T> call) {
-        return userToken.resolve(exchange)
-                .flatMap(user -> Mono.<T>create(sink -> unary(sink, user, properties.deadline(),
-                        (stub, observer) -> call.invoke(stub, user, observer))))
+        return userToken
+                .resolve(exchange)
+                .flatMap(user -> Mono.<T>create(sink -> unary(
+                        sink, user, properties.deadline(), (stub, observer) -> call.invoke(stub, user, observer))))
                 .onErrorMap(GrpcProblems::toProblem)
-                .map(message -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(toJson(message)));
+                .map(message -> ResponseEntity.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(toJson(message)));
     }
 
-    private <T> void unary(MonoSink<T> sink, UserToken.Resolved user, Duration deadline,
-                           BiConsumer<RecordsServiceStub, StreamObserver<T>> invocation) {
+    private <T> void unary(
+            MonoSink<T> sink,
+            UserToken.Resolved user,
+            Duration deadline,
+            BiConsumer<RecordsServiceStub, StreamObserver<T>> invocation) {
         AtomicReference<ClientCallStreamObserver<?>> call = new AtomicReference<>();
         ClientResponseObserver<Object, T> observer = new ClientResponseObserver<>() {
             @Override
@@ -261,8 +310,11 @@ class RecordsController {
         PagedPatientRequest.Builder page = PagedPatientRequest.newBuilder();
         if (pageSize != null) {
             if (pageSize < 1 || pageSize > properties.maxPageSize()) {
-                throw Problems.exception(HttpStatus.BAD_REQUEST, "Bad Request",
-                        "pageSize must be between 1 and " + properties.maxPageSize() + ".", null);
+                throw Problems.exception(
+                        HttpStatus.BAD_REQUEST,
+                        "Bad Request",
+                        "pageSize must be between 1 and " + properties.maxPageSize() + ".",
+                        null);
             }
             page.setPageSize(pageSize);
         }
@@ -278,8 +330,7 @@ class RecordsController {
     private static String toJson(MessageOrBuilder message) {
         try {
             return JSON.print(message);
-        }
-        catch (InvalidProtocolBufferException ex) {
+        } catch (InvalidProtocolBufferException ex) {
             throw new IllegalStateException("Could not render a records response", ex);
         }
     }

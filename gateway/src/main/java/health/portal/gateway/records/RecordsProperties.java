@@ -1,8 +1,8 @@
 package health.portal.gateway.records;
 
-import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
 
 /**
  * @param channel          the Spring gRPC channel name ({@code spring.grpc.client.channels.<name>})

@@ -1,5 +1,6 @@
 package health.portal.gateway.records;
 
+import health.portal.gateway.web.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
@@ -9,8 +10,6 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-
-import health.portal.gateway.web.Problems;
 import reactor.core.publisher.Mono;
 
 /**
@@ -29,8 +28,7 @@ class UserToken {
         this.jwtDecoder = jwtDecoder;
     }
 
-    record Resolved(String accessToken, String patientId) {
-    }
+    record Resolved(String accessToken, String patientId) {}
 
     Mono<Resolved> resolve(ServerWebExchange exchange) {
         return exchange.getPrincipal()
@@ -39,13 +37,16 @@ class UserToken {
                     case OAuth2AuthenticationToken session -> sessionToken(session, exchange);
                     default -> Mono.empty();
                 })
-                .switchIfEmpty(Mono.error(() -> Problems.exception(HttpStatus.UNAUTHORIZED, "Unauthorized",
-                        "Sign in to see your records.", null)))
+                .switchIfEmpty(Mono.error(() -> Problems.exception(
+                        HttpStatus.UNAUTHORIZED, "Unauthorized", "Sign in to see your records.", null)))
                 .flatMap(jwt -> {
                     String patientId = jwt.getClaimAsString("patient_id");
                     if (patientId == null || patientId.isBlank()) {
-                        return Mono.error(Problems.exception(HttpStatus.FORBIDDEN, "Forbidden",
-                                "This account is not linked to a patient record.", null));
+                        return Mono.error(Problems.exception(
+                                HttpStatus.FORBIDDEN,
+                                "Forbidden",
+                                "This account is not linked to a patient record.",
+                                null));
                     }
                     return Mono.just(new Resolved(jwt.getTokenValue(), patientId));
                 });
@@ -53,12 +54,13 @@ class UserToken {
 
     /** A browser session: its access token, refreshed when near expiry, verified like a bearer token. */
     private Mono<Jwt> sessionToken(OAuth2AuthenticationToken session, ServerWebExchange exchange) {
-        OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest
-                .withClientRegistrationId(session.getAuthorizedClientRegistrationId())
+        OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId(
+                        session.getAuthorizedClientRegistrationId())
                 .principal(session)
                 .attribute(ServerWebExchange.class.getName(), exchange)
                 .build();
-        return authorizedClients.authorize(request)
+        return authorizedClients
+                .authorize(request)
                 .flatMap(client -> jwtDecoder.decode(client.getAccessToken().getTokenValue()))
                 .onErrorResume(ex -> Mono.empty());
     }

@@ -1,15 +1,14 @@
 package health.portal.gateway.security;
 
-import java.util.Collection;
-import java.util.Map;
-
+import health.portal.proto.events.v1.ActorType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
 
-import health.portal.proto.events.v1.ActorType;
+import java.util.Collection;
+import java.util.Map;
 
 /**
  * The signed-in user of a request, whether a bearer token (mobile) or a browser session: identifiers only.
@@ -31,7 +30,8 @@ public record Caller(String subject, String patientId, ActorType actorType, bool
             Map<String, Object> claims = jwt.getToken().getClaims();
             return new Caller(jwt.getToken().getSubject(), string(claims.get("patient_id")), actorType(claims), false);
         }
-        if (authentication instanceof OAuth2AuthenticationToken oauth && oauth.getPrincipal() instanceof OidcUser user) {
+        if (authentication instanceof OAuth2AuthenticationToken oauth
+                && oauth.getPrincipal() instanceof OidcUser user) {
             Map<String, Object> claims = user.getClaims();
             return new Caller(user.getSubject(), string(claims.get("patient_id")), actorType(claims), true);
         }
@@ -40,7 +40,8 @@ public record Caller(String subject, String patientId, ActorType actorType, bool
 
     private static ActorType actorType(Map<String, Object> claims) {
         if (claims.get("realm_access") instanceof Map<?, ?> realmAccess
-                && realmAccess.get("roles") instanceof Collection<?> roles && roles.contains("staff")) {
+                && realmAccess.get("roles") instanceof Collection<?> roles
+                && roles.contains("staff")) {
             return ActorType.STAFF;
         }
         return claims.get("patient_id") != null ? ActorType.PATIENT : ActorType.ACTOR_TYPE_UNSPECIFIED;

@@ -22,8 +22,8 @@ public class ManagementPort implements ApplicationListener<WebServerInitializedE
         String management = environment.getProperty("management.server.port", "");
         String server = environment.getProperty("server.port", "8080");
         if (management.isBlank() || management.equals("-1") || (!management.equals("0") && management.equals(server))) {
-            throw new IllegalStateException("management.server.port must be a separate internal port (is '"
-                    + management + "', server.port '" + server + "')");
+            throw new IllegalStateException("management.server.port must be a separate internal port (is '" + management
+                    + "', server.port '" + server + "')");
         }
     }
 

@@ -1,15 +1,14 @@
 package health.portal.gateway.security;
 
+import health.portal.gateway.audit.SecurityEvents;
+import health.portal.gateway.web.ClientAddress;
+import health.portal.gateway.web.Problems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.web.server.ServerWebExchange;
-
-import health.portal.gateway.audit.SecurityEvents;
-import health.portal.gateway.web.ClientAddress;
-import health.portal.gateway.web.Problems;
 import reactor.core.publisher.Mono;
 
 /** 401 as a problem, with the RFC 6750 challenge; a forged signature is reported as a security event. */
@@ -29,11 +28,14 @@ class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntryPoint 
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
             detail = "The access token is not valid.";
             if (isBadSignature(ex)) {
-                securityEvents.publish(SecurityEvents.BAD_TOKEN_SIGNATURE, ClientAddress.of(exchange), "",
-                        exchange.getRequest().getPath().value(), 1);
+                securityEvents.publish(
+                        SecurityEvents.BAD_TOKEN_SIGNATURE,
+                        ClientAddress.of(exchange),
+                        "",
+                        exchange.getRequest().getPath().value(),
+                        1);
             }
-        }
-        else {
+        } else {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             detail = "Sign in to use this resource.";
         }
@@ -44,8 +46,10 @@ class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntryPoint 
     static boolean isBadSignature(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();
-            if (message != null && (message.contains("Signed JWT rejected") || message.contains("Invalid signature")
-                    || message.contains("no matching key"))) {
+            if (message != null
+                    && (message.contains("Signed JWT rejected")
+                            || message.contains("Invalid signature")
+                            || message.contains("no matching key"))) {
                 return true;
             }
         }

@@ -1,11 +1,7 @@
 package health.portal.gateway.security;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
+import health.portal.gateway.audit.SecurityEvents;
+import health.portal.gateway.web.Problems;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -13,7 +9,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.oauth2.client.web.DefaultReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
@@ -21,6 +16,8 @@ import org.springframework.security.oauth2.client.oidc.web.server.logout.OidcCli
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.DefaultReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
@@ -33,21 +30,22 @@ import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationSuccessHandler;
 import org.springframework.security.web.server.authentication.logout.HeaderWriterServerLogoutHandler;
 import org.springframework.security.web.server.authentication.logout.WebSessionServerLogoutHandler;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.header.ClearSiteDataServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.ClearSiteDataServerHttpHeadersWriter.Directive;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
-
-import health.portal.gateway.audit.SecurityEvents;
-import health.portal.gateway.web.Problems;
 import reactor.core.publisher.Mono;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Who may call what. Two kinds of callers share one chain:
@@ -64,19 +62,27 @@ class SecurityConfiguration {
 
     static final String REGISTRATION_ID = "keycloak";
 
-    private static final Set<HttpMethod> SAFE_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-            HttpMethod.TRACE);
+    private static final Set<HttpMethod> SAFE_METHODS =
+            Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE);
 
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ManagementPort managementPort,
-                                                  ReactiveJwtDecoder jwtDecoder,
-                                                  ReactiveClientRegistrationRepository registrations,
-                                                  ServerOAuth2AuthorizedClientRepository authorizedClients,
-                                                  SecurityProperties properties, SecurityEvents securityEvents) {
+    SecurityWebFilterChain securityWebFilterChain(
+            ServerHttpSecurity http,
+            ManagementPort managementPort,
+            ReactiveJwtDecoder jwtDecoder,
+            ReactiveClientRegistrationRepository registrations,
+            ServerOAuth2AuthorizedClientRepository authorizedClients,
+            SecurityProperties properties,
+            SecurityEvents securityEvents) {
         ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(securityEvents);
-        ServerAccessDeniedHandler forbidden = (exchange, denied) -> Problems.write(exchange, HttpStatus.FORBIDDEN,
-                "Forbidden", denied instanceof org.springframework.security.web.server.csrf.CsrfException
-                        ? "Missing or wrong CSRF token (get it from GET /auth/session)." : "You may not do this.", null);
+        ServerAccessDeniedHandler forbidden = (exchange, denied) -> Problems.write(
+                exchange,
+                HttpStatus.FORBIDDEN,
+                "Forbidden",
+                denied instanceof org.springframework.security.web.server.csrf.CsrfException
+                        ? "Missing or wrong CSRF token (get it from GET /auth/session)."
+                        : "You may not do this.",
+                null);
 
         DefaultServerOAuth2AuthorizationRequestResolver authorizationRequests =
                 new DefaultServerOAuth2AuthorizationRequestResolver(registrations);
@@ -93,49 +99,58 @@ class SecurityConfiguration {
         RedirectServerAuthenticationSuccessHandler afterLogin =
                 new RedirectServerAuthenticationSuccessHandler(properties.afterLoginPath());
 
-        http
-            .authorizeExchange(authorize -> authorize
-                // internal port: reachable only from the cluster network (management.server.address)
-                .matchers(exchange -> managementPort.matches(exchange) ? MatchResult.match() : MatchResult.notMatch())
-                    .permitAll()
-                .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                // never routed from the public side: let them fall through to 404
-                .pathMatchers("/internal/**", "/actuator/**").permitAll()
-                .pathMatchers("/api/terms/**", "/api/enrollment/**").permitAll()
-                .pathMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
-                .pathMatchers("/oauth2/**", "/login/**", "/logout", "/auth/session").permitAll()
-                // the portal page and its files; what it shows comes from the protected APIs
-                .pathMatchers(HttpMethod.GET, "/", "/index.html", "/portal/**", "/favicon.ico").permitAll()
-                .pathMatchers("/api/**").authenticated()
-                .anyExchange().permitAll())
-            .oauth2ResourceServer(resourceServer -> resourceServer
-                .jwt(jwt -> jwt.jwtDecoder(jwtDecoder))
-                .authenticationEntryPoint(entryPoint))
-            .oauth2Login(login -> login
-                .authorizationRequestResolver(authorizationRequests)
-                .authorizedClientRepository(authorizedClients)
-                .authenticationSuccessHandler(afterLogin)
-                .authenticationFailureHandler((webFilterExchange, ex) -> Problems.write(webFilterExchange.getExchange(),
-                        HttpStatus.UNAUTHORIZED, "Sign-in failed", "The sign-in could not be completed.", null)))
-            .logout(logout -> logout
-                .logoutUrl("/logout")
-                .logoutHandler(new HeaderWriterServerLogoutHandler(new ClearSiteDataServerHttpHeadersWriter(
-                        Directive.CACHE, Directive.COOKIES, Directive.STORAGE)))
-                // The session (security context and tokens with it) is invalidated last: the CSRF logout handler
-                // Spring adds still writes to it. Then the browser goes to Keycloak to end the SSO session too.
-                .logoutSuccessHandler((exchange, authentication) -> new WebSessionServerLogoutHandler()
-                        .logout(exchange, authentication)
-                        .then(keycloakLogout.onLogoutSuccess(exchange, authentication))))
-            // Only cookie-authenticated, state-changing requests can be forged cross-site; bearer calls cannot.
-            .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::needsCsrfProtection)
-                .accessDeniedHandler(forbidden))
-            .exceptionHandling(exceptions -> exceptions
-                .authenticationEntryPoint(entryPoint)
-                .accessDeniedHandler(forbidden))
-            .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
-            .headers(ServerHttpSecurity.HeaderSpec::disable) // SecurityHeadersFilter writes them on every response
-            .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-            .formLogin(ServerHttpSecurity.FormLoginSpec::disable);
+        http.authorizeExchange(authorize -> authorize
+                        // internal port: reachable only from the cluster network (management.server.address)
+                        .matchers(exchange ->
+                                managementPort.matches(exchange) ? MatchResult.match() : MatchResult.notMatch())
+                        .permitAll()
+                        .pathMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        // never routed from the public side: let them fall through to 404
+                        .pathMatchers("/internal/**", "/actuator/**")
+                        .permitAll()
+                        .pathMatchers("/api/terms/**", "/api/enrollment/**")
+                        .permitAll()
+                        .pathMatchers("/v3/api-docs", "/v3/api-docs/**")
+                        .permitAll()
+                        .pathMatchers("/oauth2/**", "/login/**", "/logout", "/auth/session")
+                        .permitAll()
+                        // the portal page and its files; what it shows comes from the protected APIs
+                        .pathMatchers(HttpMethod.GET, "/", "/index.html", "/portal/**", "/favicon.ico")
+                        .permitAll()
+                        .pathMatchers("/api/**")
+                        .authenticated()
+                        .anyExchange()
+                        .permitAll())
+                .oauth2ResourceServer(resourceServer ->
+                        resourceServer.jwt(jwt -> jwt.jwtDecoder(jwtDecoder)).authenticationEntryPoint(entryPoint))
+                .oauth2Login(login -> login.authorizationRequestResolver(authorizationRequests)
+                        .authorizedClientRepository(authorizedClients)
+                        .authenticationSuccessHandler(afterLogin)
+                        .authenticationFailureHandler((webFilterExchange, ex) -> Problems.write(
+                                webFilterExchange.getExchange(),
+                                HttpStatus.UNAUTHORIZED,
+                                "Sign-in failed",
+                                "The sign-in could not be completed.",
+                                null)))
+                .logout(logout -> logout.logoutUrl("/logout")
+                        .logoutHandler(new HeaderWriterServerLogoutHandler(new ClearSiteDataServerHttpHeadersWriter(
+                                Directive.CACHE, Directive.COOKIES, Directive.STORAGE)))
+                        // The session (security context and tokens with it) is invalidated last: the CSRF logout
+                        // handler
+                        // Spring adds still writes to it. Then the browser goes to Keycloak to end the SSO session too.
+                        .logoutSuccessHandler((exchange, authentication) -> new WebSessionServerLogoutHandler()
+                                .logout(exchange, authentication)
+                                .then(keycloakLogout.onLogoutSuccess(exchange, authentication))))
+                // Only cookie-authenticated, state-changing requests can be forged cross-site; bearer calls cannot.
+                .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::needsCsrfProtection)
+                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(exceptions ->
+                        exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(forbidden))
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .headers(ServerHttpSecurity.HeaderSpec::disable) // SecurityHeadersFilter writes them on every response
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable);
         return http.build();
     }
 
@@ -150,8 +165,8 @@ class SecurityConfiguration {
     /** Access tokens are verified locally: Keycloak's signature (JWKS), expiry, issuer and the API audience. */
     @Bean
     ReactiveJwtDecoder jwtDecoder(SecurityProperties properties) {
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
-                .withJwkSetUri(properties.openIdConnectEndpoint("certs"))
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(
+                        properties.openIdConnectEndpoint("certs"))
                 .build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(
                 JwtValidators.createDefaultWithIssuer(properties.issuerUri()),
@@ -177,7 +192,8 @@ class SecurityConfiguration {
                 .jwkSetUri(properties.openIdConnectEndpoint("certs"))
                 .userInfoUri(properties.openIdConnectEndpoint("userinfo"))
                 .userNameAttributeName(IdTokenClaimNames.SUB)
-                .providerConfigurationMetadata(Map.of("end_session_endpoint",
+                .providerConfigurationMetadata(Map.of(
+                        "end_session_endpoint",
                         URI.create(properties.openIdConnectEndpoint("logout")).toString()))
                 .clientName("Keycloak")
                 .build();
@@ -192,8 +208,8 @@ class SecurityConfiguration {
 
     /** Used by TokenRelay and the records API: hands out the session's access token, refreshed when near expiry. */
     @Bean
-    ReactiveOAuth2AuthorizedClientManager authorizedClientManager(ReactiveClientRegistrationRepository registrations,
-                                                                  ServerOAuth2AuthorizedClientRepository repository) {
+    ReactiveOAuth2AuthorizedClientManager authorizedClientManager(
+            ReactiveClientRegistrationRepository registrations, ServerOAuth2AuthorizedClientRepository repository) {
         ReactiveOAuth2AuthorizedClientProvider provider = ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
                 .authorizationCode()
                 .refreshToken(refresh -> refresh.clockSkew(Duration.ofSeconds(30)))

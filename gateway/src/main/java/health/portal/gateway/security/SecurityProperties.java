@@ -1,8 +1,8 @@
 package health.portal.gateway.security;
 
-import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
 
 /**
  * Identity provider and browser-session settings.
@@ -17,9 +17,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param absoluteTimeout  and in any case this long after sign-in
  */
 @ConfigurationProperties("gateway.security")
-public record SecurityProperties(String issuerUri, String audience, String webClientId, String webClientSecret,
-                                 String afterLoginPath, String afterLogoutPath, Duration idleTimeout,
-                                 Duration absoluteTimeout) {
+public record SecurityProperties(
+        String issuerUri,
+        String audience,
+        String webClientId,
+        String webClientSecret,
+        String afterLoginPath,
+        String afterLogoutPath,
+        Duration idleTimeout,
+        Duration absoluteTimeout) {
 
     public SecurityProperties {
         issuerUri = issuerUri.endsWith("/") ? issuerUri.substring(0, issuerUri.length() - 1) : issuerUri;

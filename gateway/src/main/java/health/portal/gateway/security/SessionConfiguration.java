@@ -1,11 +1,11 @@
 package health.portal.gateway.security;
 
-import java.time.Duration;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.session.CookieWebSessionIdResolver;
 import org.springframework.web.server.session.WebSessionIdResolver;
+
+import java.time.Duration;
 
 /**
  * Browser sessions live in Redis (Spring Session), so every replica serves every browser. The cookie is
@@ -22,7 +22,8 @@ class SessionConfiguration {
         CookieWebSessionIdResolver resolver = new CookieWebSessionIdResolver();
         resolver.setCookieName(COOKIE_NAME);
         resolver.setCookieMaxAge(Duration.ofSeconds(-1)); // a browser-session cookie; the server decides expiry
-        resolver.addCookieInitializer(cookie -> cookie.path("/").secure(true).httpOnly(true).sameSite("Lax"));
+        resolver.addCookieInitializer(
+                cookie -> cookie.path("/").secure(true).httpOnly(true).sameSite("Lax"));
         return resolver;
     }
 }

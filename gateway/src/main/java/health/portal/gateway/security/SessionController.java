@@ -1,18 +1,17 @@
 package health.portal.gateway.security;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
-
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Mono;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What the web app needs to know about its browser session: signed in or not, and the CSRF token it must send
@@ -23,7 +22,8 @@ import reactor.core.publisher.Mono;
 class SessionController {
 
     @GetMapping("/auth/session")
-    @Operation(summary = "State of the browser session and its CSRF token",
+    @Operation(
+            summary = "State of the browser session and its CSRF token",
             description = "Sign in with GET /oauth2/authorization/keycloak; sign out with POST /logout (CSRF token).")
     Mono<Map<String, Object>> session(@AuthenticationPrincipal Object principal, ServerWebExchange exchange) {
         Mono<CsrfToken> csrf = exchange.getAttribute(CsrfToken.class.getName());

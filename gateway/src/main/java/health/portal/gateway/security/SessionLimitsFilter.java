@@ -1,16 +1,15 @@
 package health.portal.gateway.security;
 
-import java.time.Clock;
-import java.time.Instant;
-
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.server.WebSession;
-
 import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Instant;
 
 /**
  * Applies the idle timeout to every browser session and ends sessions older than the absolute limit, whatever

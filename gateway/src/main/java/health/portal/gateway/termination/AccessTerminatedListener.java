@@ -1,15 +1,13 @@
 package health.portal.gateway.termination;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import health.portal.proto.events.v1.AccessTerminated;
+import health.portal.proto.events.v1.EventEnvelope;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-
-import com.google.protobuf.InvalidProtocolBufferException;
-
-import health.portal.proto.events.v1.AccessTerminated;
-import health.portal.proto.events.v1.EventEnvelope;
 
 /**
  * Consumes identity events; an AccessTerminated puts the user's subject on the deny list that every replica
@@ -26,15 +24,19 @@ class AccessTerminatedListener {
         this.denyList = denyList;
     }
 
-    @KafkaListener(id = "gateway-access-terminated", groupId = "gateway-access-terminated",
+    @KafkaListener(
+            id = "gateway-access-terminated",
+            groupId = "gateway-access-terminated",
             topics = "${gateway.termination.identity-topic:portal.identity.events}")
     void onIdentityEvent(ConsumerRecord<String, byte[]> record) throws InvalidProtocolBufferException {
         EventEnvelope envelope;
         try {
             envelope = EventEnvelope.parseFrom(record.value());
-        }
-        catch (InvalidProtocolBufferException ex) {
-            log.warn("Skipping a record that is not an EventEnvelope at {}-{}@{}", record.topic(), record.partition(),
+        } catch (InvalidProtocolBufferException ex) {
+            log.warn(
+                    "Skipping a record that is not an EventEnvelope at {}-{}@{}",
+                    record.topic(),
+                    record.partition(),
                     record.offset());
             return;
         }

@@ -1,12 +1,11 @@
 package health.portal.gateway.termination;
 
-import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
-
 import reactor.core.publisher.Mono;
+
+import java.time.Duration;
 
 /**
  * Subjects whose access was ended. A token stays cryptographically valid until it expires, so the gateway keeps
@@ -15,15 +14,16 @@ import reactor.core.publisher.Mono;
 @Component
 public class DenyList {
 
-
     private final ReactiveStringRedisTemplate redis;
 
     private final Duration ttl;
 
     private final String prefix;
 
-    DenyList(ReactiveStringRedisTemplate redis, TerminationProperties properties,
-             @org.springframework.beans.factory.annotation.Value("${gateway.redis-key-prefix:gw:}") String prefix) {
+    DenyList(
+            ReactiveStringRedisTemplate redis,
+            TerminationProperties properties,
+            @org.springframework.beans.factory.annotation.Value("${gateway.redis-key-prefix:gw:}") String prefix) {
         this.redis = redis;
         this.prefix = prefix + "deny:sub:";
         this.ttl = properties.denyTtl();

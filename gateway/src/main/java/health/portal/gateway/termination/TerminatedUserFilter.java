@@ -1,16 +1,15 @@
 package health.portal.gateway.termination;
 
+import health.portal.gateway.audit.SecurityEvents;
+import health.portal.gateway.security.Caller;
+import health.portal.gateway.web.ClientAddress;
+import health.portal.gateway.web.Problems;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-
-import health.portal.gateway.audit.SecurityEvents;
-import health.portal.gateway.security.Caller;
-import health.portal.gateway.web.ClientAddress;
-import health.portal.gateway.web.Problems;
 import reactor.core.publisher.Mono;
 
 /**
@@ -40,22 +39,34 @@ class TerminatedUserFilter implements WebFilter, Ordered {
                 .onErrorResume(TerminatedUserFilter::isRedisFailure, ex -> Mono.just(java.util.Optional.empty()))
                 .flatMap(denied -> {
                     if (denied.isEmpty()) {
-                        return Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
-                                "Please try again later.", java.time.Duration.ofSeconds(30));
+                        return Problems.write(
+                                exchange,
+                                HttpStatus.SERVICE_UNAVAILABLE,
+                                "Service Unavailable",
+                                "Please try again later.",
+                                java.time.Duration.ofSeconds(30));
                     }
                     if (!denied.get()) {
                         return chain.filter(exchange);
                     }
-                    securityEvents.publish(SecurityEvents.TERMINATED_USER, ClientAddress.of(exchange),
-                            caller.subject(), exchange.getRequest().getPath().value(), 1);
+                    securityEvents.publish(
+                            SecurityEvents.TERMINATED_USER,
+                            ClientAddress.of(exchange),
+                            caller.subject(),
+                            exchange.getRequest().getPath().value(),
+                            1);
                     Mono<Void> endSession = caller.browser()
                             ? exchange.getSession().flatMap(session -> {
                                 session.getAttributes().clear();
                                 return session.invalidate();
                             })
                             : Mono.empty();
-                    return endSession.then(Problems.write(exchange, HttpStatus.FORBIDDEN, "Access ended",
-                            "Access to the portal has been ended for this account.", null));
+                    return endSession.then(Problems.write(
+                            exchange,
+                            HttpStatus.FORBIDDEN,
+                            "Access ended",
+                            "Access to the portal has been ended for this account.",
+                            null));
                 });
     }
 

@@ -1,7 +1,7 @@
 package health.portal.gateway.tls;
 
-import java.util.regex.Pattern;
-
+import health.portal.gateway.web.SecurityHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -9,11 +9,10 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-
-import health.portal.gateway.web.SecurityHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+
+import java.util.regex.Pattern;
 
 /**
  * The plain-HTTP listener (8080): it serves nothing, it only sends every request to the same path over HTTPS.
@@ -38,7 +37,8 @@ public class HttpsRedirectServer implements SmartLifecycle, ApplicationListener<
     @Override
     public void onApplicationEvent(WebServerInitializedEvent event) {
         if (event.getApplicationContext().getServerNamespace() == null) {
-            this.httpsPort = properties.publicHttpsPort() > 0 ? properties.publicHttpsPort()
+            this.httpsPort = properties.publicHttpsPort() > 0
+                    ? properties.publicHttpsPort()
                     : event.getWebServer().getPort();
         }
     }
@@ -71,7 +71,8 @@ public class HttpsRedirectServer implements SmartLifecycle, ApplicationListener<
         if (hostHeader == null) {
             return fallback;
         }
-        String host = hostHeader.startsWith("[") ? hostHeader.substring(0, hostHeader.indexOf(']') + 1)
+        String host = hostHeader.startsWith("[")
+                ? hostHeader.substring(0, hostHeader.indexOf(']') + 1)
                 : hostHeader.replaceFirst(":\\d*$", "");
         return SAFE_HOST.matcher(host).matches() ? host : fallback;
     }

@@ -25,8 +25,8 @@ class TlsConfiguration {
     }
 
     @Bean
-    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> httpsOnly(TlsProperties properties,
-                                                                         GeneratedCertificate generated) {
+    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> httpsOnly(
+            TlsProperties properties, GeneratedCertificate generated) {
         return new HttpsOnlyCustomizer(properties, generated);
     }
 
@@ -41,7 +41,8 @@ class TlsConfiguration {
         @Override
         public void customize(NettyReactiveWebServerFactory factory) {
             Ssl ssl = factory.getSsl() != null ? factory.getSsl() : new Ssl();
-            boolean hasKeyMaterial = StringUtils.hasText(ssl.getBundle()) || StringUtils.hasText(ssl.getKeyStore())
+            boolean hasKeyMaterial = StringUtils.hasText(ssl.getBundle())
+                    || StringUtils.hasText(ssl.getKeyStore())
                     || StringUtils.hasText(ssl.getCertificate());
             if (!hasKeyMaterial) {
                 if (!properties.selfSigned()) {
@@ -54,7 +55,8 @@ class TlsConfiguration {
                 ssl.setKeyStoreType("PKCS12");
                 ssl.setKeyStorePassword(keyStore.password());
                 ssl.setKeyAlias(keyStore.alias());
-                log.warn("Serving HTTPS with a generated self-signed certificate for {} (local runs only)",
+                log.warn(
+                        "Serving HTTPS with a generated self-signed certificate for {} (local runs only)",
                         properties.hostnames());
             }
             ssl.setEnabled(true);

@@ -1,8 +1,8 @@
 package health.portal.gateway.tls;
 
-import java.util.List;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.util.List;
 
 /**
  * HTTPS settings of the public side.
@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param publicHttpsPort  the HTTPS port named in redirects (0: the port this gateway listens on)
  */
 @ConfigurationProperties("gateway.tls")
-public record TlsProperties(boolean selfSigned, List<String> hostnames, int redirectPort, String redirectAddress,
-                            int publicHttpsPort) {
+public record TlsProperties(
+        boolean selfSigned, List<String> hostnames, int redirectPort, String redirectAddress, int publicHttpsPort) {
 
     public TlsProperties {
         hostnames = hostnames == null || hostnames.isEmpty() ? List.of("localhost", "127.0.0.1") : hostnames;

@@ -1,8 +1,8 @@
 package health.portal.gateway.web;
 
-import java.net.InetSocketAddress;
-
 import org.springframework.web.server.ServerWebExchange;
+
+import java.net.InetSocketAddress;
 
 /**
  * The client's address. Behind a trusted proxy, set {@code server.forward-headers-strategy} so that the
@@ -10,8 +10,7 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public final class ClientAddress {
 
-    private ClientAddress() {
-    }
+    private ClientAddress() {}
 
     public static String of(ServerWebExchange exchange) {
         InetSocketAddress remote = exchange.getRequest().getRemoteAddress();

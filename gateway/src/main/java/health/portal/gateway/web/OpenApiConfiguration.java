@@ -1,12 +1,11 @@
 package health.portal.gateway.web;
 
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /** The description of the gateway's own endpoints at /v3/api-docs (routed services publish their own). */
 @Configuration(proxyBeanMethods = false)
@@ -15,13 +14,20 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI gatewayOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("Patient portal gateway").version("v1")
+                .info(new Info()
+                        .title("Patient portal gateway")
+                        .version("v1")
                         .description("The portal's public entry. Records are read through this API; identity "
                                 + "endpoints (/api/me, /api/terms, /api/enrollment) are relayed to identity-service. "
                                 + "Mobile apps send a Keycloak access token (audience portal-api); browsers sign in "
                                 + "with GET /oauth2/authorization/keycloak and use the session cookie plus the CSRF "
                                 + "token from GET /auth/session. Errors are RFC 9457 problem documents."))
-                .components(new Components().addSecuritySchemes("bearer", new SecurityScheme()
-                        .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")));
+                .components(new Components()
+                        .addSecuritySchemes(
+                                "bearer",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .bearerFormat("JWT")));
     }
 }

@@ -11,7 +11,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
-
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,7 +34,8 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
             HttpStatusCode status = errorResponse.getStatusCode();
             ProblemDetail body = errorResponse.getBody();
             // Framework exceptions describe our internals in their detail; keep only titles for them.
-            boolean ours = body.getTitle() != null && errorResponse instanceof org.springframework.web.ErrorResponseException e
+            boolean ours = body.getTitle() != null
+                    && errorResponse instanceof org.springframework.web.ErrorResponseException e
                     && e.getClass() == org.springframework.web.ErrorResponseException.class;
             problem = ours ? body : Problems.problem(status, titleOf(status), defaultDetail(status));
             headers.addAll(errorResponse.getHeaders());
@@ -43,23 +43,35 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
                 headers.set(HttpHeaders.RETRY_AFTER, "30");
             }
             if (status.is5xxServerError()) {
-                log.warn("{} {} failed with {}: {}", exchange.getRequest().getMethod(),
-                        exchange.getRequest().getPath(), status.value(), ex.toString());
+                log.warn(
+                        "{} {} failed with {}: {}",
+                        exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath(),
+                        status.value(),
+                        ex.toString());
             }
-        }
-        else if (causedBy(ex, java.net.ConnectException.class) || causedBy(ex, java.util.concurrent.TimeoutException.class)
+        } else if (causedBy(ex, java.net.ConnectException.class)
+                || causedBy(ex, java.util.concurrent.TimeoutException.class)
                 || causedBy(ex, io.netty.handler.timeout.TimeoutException.class)) {
             // A downstream service is down or slow: tell the client to come back, do not leak the address.
-            log.warn("{} {}: downstream not available: {}", exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath(), ex.toString());
-            problem = Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
+            log.warn(
+                    "{} {}: downstream not available: {}",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    ex.toString());
+            problem = Problems.problem(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Service Unavailable",
                     defaultDetail(HttpStatus.SERVICE_UNAVAILABLE));
             headers.set(HttpHeaders.RETRY_AFTER, "30");
-        }
-        else {
-            log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
-            problem = Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error",
-                    "The request could not be completed.");
+        } else {
+            log.error(
+                    "Unhandled error on {} {}",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    ex);
+            problem = Problems.problem(
+                    HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error", "The request could not be completed.");
         }
         return Problems.write(exchange, problem, headers);
     }

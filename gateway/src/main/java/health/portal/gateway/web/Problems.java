@@ -1,10 +1,5 @@
 package health.portal.gateway.web;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -13,17 +8,20 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ServerWebExchange;
-
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** RFC 9457 problem responses written by filters, the error handler and the records API. */
 public final class Problems {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static ProblemDetail problem(HttpStatusCode status, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
@@ -32,8 +30,8 @@ public final class Problems {
     }
 
     /** An exception carrying a problem (and Retry-After when given), rendered by {@link ProblemExceptionHandler}. */
-    public static ErrorResponseException exception(HttpStatusCode status, String title, String detail,
-                                                   Duration retryAfter) {
+    public static ErrorResponseException exception(
+            HttpStatusCode status, String title, String detail, Duration retryAfter) {
         ErrorResponseException ex = new ErrorResponseException(status, problem(status, title, detail), null);
         if (retryAfter != null) {
             ex.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
@@ -60,8 +58,8 @@ public final class Problems {
         return response.writeWith(Mono.just(buffer));
     }
 
-    public static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String title, String detail,
-                                   Duration retryAfter) {
+    public static Mono<Void> write(
+            ServerWebExchange exchange, HttpStatusCode status, String title, String detail, Duration retryAfter) {
         HttpHeaders headers = new HttpHeaders();
         if (retryAfter != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
@@ -71,7 +69,9 @@ public final class Problems {
 
     static Map<String, Object> toMap(ProblemDetail problem) {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("type", problem.getType() == null ? "about:blank" : problem.getType().toString());
+        map.put(
+                "type",
+                problem.getType() == null ? "about:blank" : problem.getType().toString());
         map.put("title", problem.getTitle());
         map.put("status", problem.getStatus());
         if (problem.getDetail() != null) {

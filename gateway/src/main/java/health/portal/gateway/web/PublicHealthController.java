@@ -1,7 +1,5 @@
 package health.portal.gateway.web;
 
-import java.util.Map;
-
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
@@ -11,9 +9,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+
+import java.util.Map;
 
 /**
  * Health on the public port, status only (load balancers and the launcher probe it there). Every other actuator
@@ -30,13 +29,16 @@ class PublicHealthController {
 
     @GetMapping(path = "/actuator/health", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<Map<String, String>>> health() {
-        return Mono.fromCallable(health::health).subscribeOn(Schedulers.boundedElastic()).map(this::status);
+        return Mono.fromCallable(health::health)
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(this::status);
     }
 
     /** Kubernetes probes: liveness and readiness groups. */
     @GetMapping(path = "/actuator/health/{probe:liveness|readiness}", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<Map<String, String>>> probe(@PathVariable String probe) {
-        return Mono.fromCallable(() -> health.healthForPath(probe)).subscribeOn(Schedulers.boundedElastic())
+        return Mono.fromCallable(() -> health.healthForPath(probe))
+                .subscribeOn(Schedulers.boundedElastic())
                 .map(this::status);
     }
 

@@ -16,8 +16,7 @@ public final class SecurityHeaders {
 
     public static final String STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     public static void apply(HttpHeaders headers, boolean secure) {
         headers.set(HttpHeaders.CACHE_CONTROL, "no-store");

@@ -35,26 +35,27 @@ public class AccessLogController {
         this.importer = importer;
     }
 
-    public record AccessLogPage(String patientId, List<AccessLog.LogEntry> entries, int page, int size) {
-    }
+    public record AccessLogPage(String patientId, List<AccessLog.LogEntry> entries, int page, int size) {}
 
     @GetMapping("/api/me/access-log")
     @Operation(summary = "My access log: sign-ins, sign-outs, failed attempts, password changes, record accesses")
-    public AccessLogPage mine(@AuthenticationPrincipal Jwt jwt,
-                              @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-                              @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
-                              @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
-                              @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+    public AccessLogPage mine(
+            @AuthenticationPrincipal Jwt jwt,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
         return read(CurrentUser.of(jwt).requirePatientId(), from, to, page, size);
     }
 
     @GetMapping("/internal/staff/access-log")
     @Operation(summary = "A patient's access log (staff)")
-    public AccessLogPage ofPatient(@RequestParam @Size(max = 64) @Pattern(regexp = "^[A-Za-z0-9\\-.]{1,64}$") String patientId,
-                                   @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-                                   @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
-                                   @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
-                                   @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+    public AccessLogPage ofPatient(
+            @RequestParam @Size(max = 64) @Pattern(regexp = "^[A-Za-z0-9\\-.]{1,64}$") String patientId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
         return read(patientId, from, to, page, size);
     }
 

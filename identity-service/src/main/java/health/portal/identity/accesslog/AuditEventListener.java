@@ -32,12 +32,23 @@ public class AuditEventListener {
             if (patientId.isBlank()) {
                 return; // not about a patient: no patient access log to write to
             }
-            inbox.processOnce(CONSUMER, envelope, () -> accessLog.append(new AccessLog.Entry(
-                    "AUDIT", "audit:" + envelope.getEventId(), patientId, null, Envelopes.occurredAt(envelope),
-                    audit.getAction().startsWith("records.") ? "RECORD_ACCESS" : "ACTIVITY",
-                    audit.getAction(), audit.getOutcome().name(), blankToNull(audit.getActorId()),
-                    audit.getActorType().name(), blankToNull(audit.getClientIp()), blankToNull(audit.getUserAgent()),
-                    detail(audit, envelope))));
+            inbox.processOnce(
+                    CONSUMER,
+                    envelope,
+                    () -> accessLog.append(new AccessLog.Entry(
+                            "AUDIT",
+                            "audit:" + envelope.getEventId(),
+                            patientId,
+                            null,
+                            Envelopes.occurredAt(envelope),
+                            audit.getAction().startsWith("records.") ? "RECORD_ACCESS" : "ACTIVITY",
+                            audit.getAction(),
+                            audit.getOutcome().name(),
+                            blankToNull(audit.getActorId()),
+                            audit.getActorType().name(),
+                            blankToNull(audit.getClientIp()),
+                            blankToNull(audit.getUserAgent()),
+                            detail(audit, envelope))));
         });
     }
 

@@ -25,10 +25,16 @@ public class KeycloakEventImporter {
      * Keycloak 26 reports a password change twice (the deprecated UPDATE_PASSWORD and UPDATE_CREDENTIAL with
      * credential_type=password, also at the end of a reset); only the latter is read.
      */
-    static final List<String> TYPES = List.of("LOGIN", "LOGIN_ERROR", "LOGOUT", "UPDATE_CREDENTIAL",
-            "USER_DISABLED_BY_TEMPORARY_LOCKOUT", "USER_DISABLED_BY_PERMANENT_LOCKOUT");
+    static final List<String> TYPES = List.of(
+            "LOGIN",
+            "LOGIN_ERROR",
+            "LOGOUT",
+            "UPDATE_CREDENTIAL",
+            "USER_DISABLED_BY_TEMPORARY_LOCKOUT",
+            "USER_DISABLED_BY_PERMANENT_LOCKOUT");
     /** Re-read this much before the last event seen: events committed late with an earlier time are not lost. */
     private static final long OVERLAP_MILLIS = 60_000;
+
     private static final int PAGE = 200;
     private static final Logger log = LoggerFactory.getLogger(KeycloakEventImporter.class);
 
@@ -37,8 +43,8 @@ public class KeycloakEventImporter {
     private final AccessLog accessLog;
     private final JdbcClient db;
 
-    public KeycloakEventImporter(KeycloakAccounts keycloak, PatientAccounts accounts, AccessLog accessLog,
-                                 JdbcClient db) {
+    public KeycloakEventImporter(
+            KeycloakAccounts keycloak, PatientAccounts accounts, AccessLog accessLog, JdbcClient db) {
         this.keycloak = keycloak;
         this.accounts = accounts;
         this.accessLog = accessLog;
@@ -56,7 +62,9 @@ public class KeycloakEventImporter {
 
     /** @return the number of new access-log entries */
     public synchronized int sync() {
-        long watermark = db.sql("select last_event_time from keycloak_event_sync where id = 1").query(Long.class).single();
+        long watermark = db.sql("select last_event_time from keycloak_event_sync where id = 1")
+                .query(Long.class)
+                .single();
         long from = Math.max(0, watermark - OVERLAP_MILLIS);
         long newest = watermark;
         int added = 0;
@@ -74,7 +82,9 @@ public class KeycloakEventImporter {
             }
         }
         if (newest > watermark) {
-            db.sql("update keycloak_event_sync set last_event_time = ? where id = 1").param(newest).update();
+            db.sql("update keycloak_event_sync set last_event_time = ? where id = 1")
+                    .param(newest)
+                    .update();
         }
         return added;
     }
@@ -108,11 +118,24 @@ public class KeycloakEventImporter {
                 return Optional.empty();
             }
         }
-        String sourceId = "keycloak:" + (event.getId() != null ? event.getId()
-                : event.getTime() + ":" + event.getType() + ":" + event.getUserId() + ":" + event.getSessionId());
-        return Optional.of(new AccessLog.Entry("KEYCLOAK", sourceId, patientId.get(), event.getUserId(),
-                Instant.ofEpochMilli(event.getTime()), category, "auth." + event.getType().toLowerCase(),
-                outcome, event.getUserId(), "PATIENT", event.getIpAddress(), device(event.getClientId()),
+        String sourceId = "keycloak:"
+                + (event.getId() != null
+                        ? event.getId()
+                        : event.getTime() + ":" + event.getType() + ":" + event.getUserId() + ":"
+                                + event.getSessionId());
+        return Optional.of(new AccessLog.Entry(
+                "KEYCLOAK",
+                sourceId,
+                patientId.get(),
+                event.getUserId(),
+                Instant.ofEpochMilli(event.getTime()),
+                category,
+                "auth." + event.getType().toLowerCase(),
+                outcome,
+                event.getUserId(),
+                "PATIENT",
+                event.getIpAddress(),
+                device(event.getClientId()),
                 event.getError()));
     }
 

@@ -26,8 +26,13 @@ public class AccessTermination {
     private final AccessLog accessLog;
     private final Clock clock;
 
-    public AccessTermination(PatientAccounts accounts, KeycloakAccounts keycloak, ActivationCodeService codes,
-                             OutboxPublisher outbox, AccessLog accessLog, Clock clock) {
+    public AccessTermination(
+            PatientAccounts accounts,
+            KeycloakAccounts keycloak,
+            ActivationCodeService codes,
+            OutboxPublisher outbox,
+            AccessLog accessLog,
+            Clock clock) {
         this.accounts = accounts;
         this.keycloak = keycloak;
         this.codes = codes;
@@ -36,8 +41,7 @@ public class AccessTermination {
         this.clock = clock;
     }
 
-    public record Terminated(String patientId, String userId, Instant terminatedAt, int revokedActivationCodes) {
-    }
+    public record Terminated(String patientId, String userId, Instant terminatedAt, int revokedActivationCodes) {}
 
     /**
      * The database changes and the event are one transaction; Keycloak is changed last inside it, so a Keycloak
@@ -45,21 +49,39 @@ public class AccessTermination {
      */
     @Transactional
     public Terminated terminate(String patientId, String reason, String staffUserId, ClientInfo client) {
-        PatientAccounts.Account account = accounts.activeAccountOf(patientId).orElseThrow(() ->
-                Problems.of(HttpStatus.NOT_FOUND, "no-active-account", "No active portal account",
+        PatientAccounts.Account account = accounts.activeAccountOf(patientId)
+                .orElseThrow(() -> Problems.of(
+                        HttpStatus.NOT_FOUND,
+                        "no-active-account",
+                        "No active portal account",
                         "This patient has no active portal account."));
         Instant now = clock.instant();
         accounts.terminate(account.userId(), staffUserId, reason, now);
         int revoked = codes.revokeAll(patientId, staffUserId);
-        outbox.publish(Topics.IDENTITY_EVENTS, patientId, AccessTerminated.newBuilder()
-                .setPatientId(patientId)
-                .setUserId(account.userId())
-                .setReason(reason)
-                .setTerminatedBy(staffUserId)
-                .build(), patientId);
-        accessLog.append(new AccessLog.Entry("PORTAL", "portal:termination:" + account.userId(), patientId,
-                account.userId(), now, "ACCOUNT", "account.access_terminated", "SUCCESS", staffUserId, "STAFF",
-                client.ip(), client.userAgent(), null));
+        outbox.publish(
+                Topics.IDENTITY_EVENTS,
+                patientId,
+                AccessTerminated.newBuilder()
+                        .setPatientId(patientId)
+                        .setUserId(account.userId())
+                        .setReason(reason)
+                        .setTerminatedBy(staffUserId)
+                        .build(),
+                patientId);
+        accessLog.append(new AccessLog.Entry(
+                "PORTAL",
+                "portal:termination:" + account.userId(),
+                patientId,
+                account.userId(),
+                now,
+                "ACCOUNT",
+                "account.access_terminated",
+                "SUCCESS",
+                staffUserId,
+                "STAFF",
+                client.ip(),
+                client.userAgent(),
+                null));
         keycloak.disableAndSignOut(account.userId());
         return new Terminated(patientId, account.userId(), now, revoked);
     }

@@ -31,9 +31,14 @@ public class MeController {
         this.clock = clock;
     }
 
-    public record Me(String userId, String username, String name, String patientId, TermsService.TermsStatus terms,
-                     Long passwordAgeDays, int passwordMaxAgeDays) {
-    }
+    public record Me(
+            String userId,
+            String username,
+            String name,
+            String patientId,
+            TermsService.TermsStatus terms,
+            Long passwordAgeDays,
+            int passwordMaxAgeDays) {}
 
     @GetMapping("/api/me")
     @Operation(summary = "Who I am, my patient id, terms status and password age")
@@ -42,7 +47,13 @@ public class MeController {
         Long passwordAge = keycloak.passwordCreatedAt(user.userId())
                 .map(created -> Duration.between(created, Instant.now(clock)).toDays())
                 .orElse(null);
-        return new Me(user.userId(), user.username(), user.name(), user.patientId(), terms.status(user.userId()),
-                passwordAge, PASSWORD_MAX_AGE_DAYS);
+        return new Me(
+                user.userId(),
+                user.username(),
+                user.name(),
+                user.patientId(),
+                terms.status(user.userId()),
+                passwordAge,
+                PASSWORD_MAX_AGE_DAYS);
     }
 }

@@ -17,12 +17,12 @@ public class PatientAccounts {
         this.db = db;
     }
 
-    public record Account(String userId, String patientId, String username, Instant enrolledAt) {
-    }
+    public record Account(String userId, String patientId, String username, Instant enrolledAt) {}
 
     public void create(String userId, String patientId, String username, Instant enrolledAt) {
         db.sql("insert into patient_account (user_id, patient_id, username, enrolled_at) values (?, ?, ?, ?)")
-                .params(userId, patientId, username, enrolledAt.atOffset(ZoneOffset.UTC)).update();
+                .params(userId, patientId, username, enrolledAt.atOffset(ZoneOffset.UTC))
+                .update();
     }
 
     public Optional<Account> activeAccountOf(String patientId) {
@@ -30,21 +30,28 @@ public class PatientAccounts {
                         select user_id, patient_id, username, enrolled_at from patient_account
                         where patient_id = ? and terminated_at is null""")
                 .param(patientId)
-                .query((rs, i) -> new Account(rs.getString(1), rs.getString(2), rs.getString(3),
+                .query((rs, i) -> new Account(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
                         rs.getTimestamp(4).toInstant()))
                 .optional();
     }
 
     /** The patient of a user, terminated accounts included (their history stays in the patient's log). */
     public Optional<String> patientIdOfUser(String userId) {
-        return db.sql("select patient_id from patient_account where user_id = ?").param(userId)
-                .query(String.class).optional();
+        return db.sql("select patient_id from patient_account where user_id = ?")
+                .param(userId)
+                .query(String.class)
+                .optional();
     }
 
     public boolean terminate(String userId, String staffUserId, String reason, Instant at) {
         return db.sql("""
                         update patient_account set terminated_at = ?, terminated_by = ?, termination_reason = ?
                         where user_id = ? and terminated_at is null""")
-                .params(at.atOffset(ZoneOffset.UTC), staffUserId, reason, userId).update() == 1;
+                        .params(at.atOffset(ZoneOffset.UTC), staffUserId, reason, userId)
+                        .update()
+                == 1;
     }
 }

@@ -27,14 +27,15 @@ public class StaffAccountController {
         this.termination = termination;
     }
 
-    public record TerminationRequest(@NotBlank @Size(max = 500) String reason) {
-    }
+    public record TerminationRequest(
+            @NotBlank @Size(max = 500) String reason) {}
 
     @PostMapping("/internal/staff/patients/{patientId}/access-termination")
     @Operation(summary = "End a patient's portal access; returning requires a new activation code")
     public AccessTermination.Terminated terminate(
             @PathVariable @Size(max = 64) @Pattern(regexp = "^[A-Za-z0-9\\-.]{1,64}$") String patientId,
-            @Valid @RequestBody TerminationRequest request, @AuthenticationPrincipal Jwt staff,
+            @Valid @RequestBody TerminationRequest request,
+            @AuthenticationPrincipal Jwt staff,
             HttpServletRequest http) {
         return termination.terminate(patientId, request.reason(), staff.getSubject(), ClientInfo.of(http));
     }

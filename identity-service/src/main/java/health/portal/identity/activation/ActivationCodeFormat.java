@@ -19,8 +19,7 @@ public final class ActivationCodeFormat {
     static final int LENGTH = 15;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ActivationCodeFormat() {
-    }
+    private ActivationCodeFormat() {}
 
     public static String generate() {
         StringBuilder code = new StringBuilder(LENGTH + 2);

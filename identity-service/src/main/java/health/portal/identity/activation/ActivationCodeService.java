@@ -31,8 +31,12 @@ public class ActivationCodeService {
     private final ActivationProperties properties;
     private final Clock clock;
 
-    public ActivationCodeService(JdbcClient db, TransactionTemplate tx, PatientDirectory patients,
-                                 ActivationProperties properties, Clock clock) {
+    public ActivationCodeService(
+            JdbcClient db,
+            TransactionTemplate tx,
+            PatientDirectory patients,
+            ActivationProperties properties,
+            Clock clock) {
         this.db = db;
         this.tx = tx;
         this.patients = patients;
@@ -40,22 +44,30 @@ public class ActivationCodeService {
         this.clock = clock;
     }
 
-    public record IssuedCode(UUID id, String code, String patientId, Instant expiresAt) {
-    }
+    public record IssuedCode(UUID id, String code, String patientId, Instant expiresAt) {}
 
-    public record CodeSummary(UUID id, String patientId, String status, Instant issuedAt, String issuedBy,
-                              Instant expiresAt, boolean expired, int failedAttempts, Instant usedAt,
-                              Instant revokedAt) {
-    }
+    public record CodeSummary(
+            UUID id,
+            String patientId,
+            String status,
+            Instant issuedAt,
+            String issuedBy,
+            Instant expiresAt,
+            boolean expired,
+            int failedAttempts,
+            Instant usedAt,
+            Instant revokedAt) {}
 
     /** A code that passed every check: the patient it was issued for. */
-    public record Redemption(UUID codeId, String patientId) {
-    }
+    public record Redemption(UUID codeId, String patientId) {}
 
     /** Issues a code for an EMR patient; the patient id and birth date must match the EMR. */
     public IssuedCode issue(String patientId, LocalDate birthDate, String staffUserId) {
         if (!patients.verify(patientId, birthDate)) {
-            throw Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "patient-not-found", "Patient not found",
+            throw Problems.of(
+                    HttpStatus.UNPROCESSABLE_ENTITY,
+                    "patient-not-found",
+                    "Patient not found",
                     "The medical record has no patient with this id and birth date.");
         }
         String code = ActivationCodeFormat.generate();
@@ -65,8 +77,14 @@ public class ActivationCodeService {
         db.sql("""
                         insert into activation_code (id, code_hash, patient_id, status, issued_by, issued_at, expires_at)
                         values (?, ?, ?, 'ACTIVE', ?, ?, ?)""")
-                .params(id, ActivationCodeFormat.hash(ActivationCodeFormat.normalize(code).orElseThrow()), patientId,
-                        staffUserId, ts(now), ts(expires))
+                .params(
+                        id,
+                        ActivationCodeFormat.hash(
+                                ActivationCodeFormat.normalize(code).orElseThrow()),
+                        patientId,
+                        staffUserId,
+                        ts(now),
+                        ts(expires))
                 .update();
         return new IssuedCode(id, code, patientId, expires);
     }
@@ -75,10 +93,16 @@ public class ActivationCodeService {
         Instant now = clock.instant();
         return db.sql("select * from activation_code where patient_id = ? order by issued_at desc")
                 .param(patientId)
-                .query((rs, i) -> new CodeSummary(rs.getObject("id", UUID.class), rs.getString("patient_id"),
-                        rs.getString("status"), instant(rs.getTimestamp("issued_at")), rs.getString("issued_by"),
-                        instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("expires_at")).isBefore(now),
-                        rs.getInt("failed_attempts"), instant(rs.getTimestamp("used_at")),
+                .query((rs, i) -> new CodeSummary(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("patient_id"),
+                        rs.getString("status"),
+                        instant(rs.getTimestamp("issued_at")),
+                        rs.getString("issued_by"),
+                        instant(rs.getTimestamp("expires_at")),
+                        instant(rs.getTimestamp("expires_at")).isBefore(now),
+                        rs.getInt("failed_attempts"),
+                        instant(rs.getTimestamp("used_at")),
                         instant(rs.getTimestamp("revoked_at"))))
                 .list();
     }
@@ -87,16 +111,24 @@ public class ActivationCodeService {
     public void revoke(UUID id, String staffUserId) {
         int changed = db.sql("""
                         update activation_code set status = 'REVOKED', revoked_at = ?, revoked_by = ?
-                        where id = ? and status in ('ACTIVE', 'LOCKED')""")
-                .params(ts(clock.instant()), staffUserId, id).update();
+                        where id = ? and status in ('ACTIVE', 'LOCKED')""").params(ts(clock.instant()), staffUserId, id).update();
         if (changed == 0) {
-            boolean exists = db.sql("select count(*) from activation_code where id = ?").param(id)
-                    .query(Integer.class).single() > 0;
+            boolean exists = db.sql("select count(*) from activation_code where id = ?")
+                            .param(id)
+                            .query(Integer.class)
+                            .single()
+                    > 0;
             if (!exists) {
-                throw Problems.of(HttpStatus.NOT_FOUND, "activation-code-not-found", "Activation code not found",
+                throw Problems.of(
+                        HttpStatus.NOT_FOUND,
+                        "activation-code-not-found",
+                        "Activation code not found",
                         "No activation code with this id.");
             }
-            throw Problems.of(HttpStatus.CONFLICT, "activation-code-not-revocable", "Activation code not revocable",
+            throw Problems.of(
+                    HttpStatus.CONFLICT,
+                    "activation-code-not-revocable",
+                    "Activation code not revocable",
                     "The activation code has already been used or revoked.");
         }
     }
@@ -105,8 +137,7 @@ public class ActivationCodeService {
     public int revokeAll(String patientId, String staffUserId) {
         return db.sql("""
                         update activation_code set status = 'REVOKED', revoked_at = ?, revoked_by = ?
-                        where patient_id = ? and status in ('ACTIVE', 'LOCKED')""")
-                .params(ts(clock.instant()), staffUserId, patientId).update();
+                        where patient_id = ? and status in ('ACTIVE', 'LOCKED')""").params(ts(clock.instant()), staffUserId, patientId).update();
     }
 
     /**
@@ -120,8 +151,12 @@ public class ActivationCodeService {
                             select id, patient_id, status, expires_at, failed_attempts from activation_code
                             where code_hash = ? for update""")
                     .param(hash)
-                    .query((rs, i) -> new CodeRow(rs.getObject("id", UUID.class), rs.getString("patient_id"),
-                            rs.getString("status"), instant(rs.getTimestamp("expires_at")), rs.getInt("failed_attempts")))
+                    .query((rs, i) -> new CodeRow(
+                            rs.getObject("id", UUID.class),
+                            rs.getString("patient_id"),
+                            rs.getString("status"),
+                            instant(rs.getTimestamp("expires_at")),
+                            rs.getInt("failed_attempts")))
                     .optional();
             if (found.isEmpty()) {
                 return new CheckResult(null, invalid());
@@ -129,25 +164,36 @@ public class ActivationCodeService {
             CodeRow code = found.get();
             switch (code.status()) {
                 case "USED" -> {
-                    return new CheckResult(null, Problems.of(HttpStatus.GONE, "activation-code-used",
-                            "Activation code already used",
-                            "This activation code has already been used. Ask your clinic for a new one."));
+                    return new CheckResult(
+                            null,
+                            Problems.of(
+                                    HttpStatus.GONE,
+                                    "activation-code-used",
+                                    "Activation code already used",
+                                    "This activation code has already been used. Ask your clinic for a new one."));
                 }
                 case "REVOKED" -> {
-                    return new CheckResult(null, Problems.of(HttpStatus.GONE, "activation-code-revoked",
-                            "Activation code revoked",
-                            "This activation code has been revoked. Ask your clinic for a new one."));
+                    return new CheckResult(
+                            null,
+                            Problems.of(
+                                    HttpStatus.GONE,
+                                    "activation-code-revoked",
+                                    "Activation code revoked",
+                                    "This activation code has been revoked. Ask your clinic for a new one."));
                 }
                 case "LOCKED" -> {
                     return new CheckResult(null, locked());
                 }
-                default -> {
-                }
+                default -> {}
             }
             if (!code.expiresAt().isAfter(clock.instant())) {
-                return new CheckResult(null, Problems.of(HttpStatus.GONE, "activation-code-expired",
-                        "Activation code expired",
-                        "This activation code has expired. Ask your clinic for a new one."));
+                return new CheckResult(
+                        null,
+                        Problems.of(
+                                HttpStatus.GONE,
+                                "activation-code-expired",
+                                "Activation code expired",
+                                "This activation code has expired. Ask your clinic for a new one."));
             }
             if (patients.verify(code.patientId(), birthDate)) {
                 return new CheckResult(new Redemption(code.id(), code.patientId()), null);
@@ -168,25 +214,28 @@ public class ActivationCodeService {
     public boolean markUsed(UUID codeId, String userId) {
         return db.sql("""
                         update activation_code set status = 'USED', used_at = ?, used_by_user_id = ?
-                        where id = ? and status = 'ACTIVE'""")
-                .params(ts(clock.instant()), userId, codeId).update() == 1;
+                        where id = ? and status = 'ACTIVE'""").params(ts(clock.instant()), userId, codeId).update() == 1;
     }
 
     public static ErrorResponseException invalid() {
-        return Problems.of(HttpStatus.BAD_REQUEST, "invalid-activation", "Activation not possible",
+        return Problems.of(
+                HttpStatus.BAD_REQUEST,
+                "invalid-activation",
+                "Activation not possible",
                 "The activation code or the date of birth is not correct.");
     }
 
     static ErrorResponseException locked() {
-        return Problems.of(HttpStatus.LOCKED, "activation-code-locked", "Activation code locked",
+        return Problems.of(
+                HttpStatus.LOCKED,
+                "activation-code-locked",
+                "Activation code locked",
                 "This activation code is locked after too many wrong attempts. Ask your clinic for a new one.");
     }
 
-    private record CodeRow(UUID id, String patientId, String status, Instant expiresAt, int failedAttempts) {
-    }
+    private record CodeRow(UUID id, String patientId, String status, Instant expiresAt, int failedAttempts) {}
 
-    private record CheckResult(Redemption redemption, ErrorResponseException problem) {
-    }
+    private record CheckResult(Redemption redemption, ErrorResponseException problem) {}
 
     static OffsetDateTime ts(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);

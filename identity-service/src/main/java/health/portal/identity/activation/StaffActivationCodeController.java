@@ -41,15 +41,16 @@ public class StaffActivationCodeController {
 
     /** Both identifiers are checked against the EMR, as staff would check two identifiers at the desk. */
     public record IssueRequest(
-            @NotBlank @Size(max = 64) @Pattern(regexp = PATIENT_ID, message = "must be an EMR patient id") String patientId,
-            @NotNull @Past LocalDate birthDate) {
-    }
+            @NotBlank @Size(max = 64) @Pattern(regexp = PATIENT_ID, message = "must be an EMR patient id")
+            String patientId,
+
+            @NotNull @Past LocalDate birthDate) {}
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Issue an activation code for an EMR patient (the code is shown only in this response)")
-    public ActivationCodeService.IssuedCode issue(@Valid @RequestBody IssueRequest request,
-                                                  @AuthenticationPrincipal Jwt staff) {
+    public ActivationCodeService.IssuedCode issue(
+            @Valid @RequestBody IssueRequest request, @AuthenticationPrincipal Jwt staff) {
         return codes.issue(request.patientId(), request.birthDate(), staff.getSubject());
     }
 

@@ -39,11 +39,14 @@ public class GrpcPatientDirectory implements PatientDirectory, DisposableBean {
     private final RecordsServiceGrpc.RecordsServiceBlockingStub records;
     private final Duration deadline;
 
-    public GrpcPatientDirectory(GrpcChannelFactory channels, KeycloakAccounts keycloak,
-                                @Value("${portal.records.deadline:5s}") Duration deadline) {
+    public GrpcPatientDirectory(
+            GrpcChannelFactory channels,
+            KeycloakAccounts keycloak,
+            @Value("${portal.records.deadline:5s}") Duration deadline) {
         ClientInterceptor serviceToken = new ClientInterceptor() {
             @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            public <Q, R> ClientCall<Q, R> interceptCall(
+                    MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
                 return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
                     @Override
                     public void start(Listener<R> listener, Metadata headers) {
@@ -53,8 +56,8 @@ public class GrpcPatientDirectory implements PatientDirectory, DisposableBean {
                 };
             }
         };
-        this.channel = channels.createChannel("records",
-                ChannelBuilderOptions.defaults().withInterceptors(List.of(serviceToken)));
+        this.channel = channels.createChannel(
+                "records", ChannelBuilderOptions.defaults().withInterceptors(List.of(serviceToken)));
         this.records = RecordsServiceGrpc.newBlockingStub(channel);
         this.deadline = deadline;
     }

@@ -40,9 +40,15 @@ public class EnrollmentService {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public EnrollmentService(ActivationCodeService codes, KeycloakAccounts keycloak, PatientAccounts accounts,
-                             TermsService terms, AccessLog accessLog, OutboxPublisher outbox, TransactionTemplate tx,
-                             Clock clock) {
+    public EnrollmentService(
+            ActivationCodeService codes,
+            KeycloakAccounts keycloak,
+            PatientAccounts accounts,
+            TermsService terms,
+            AccessLog accessLog,
+            OutboxPublisher outbox,
+            TransactionTemplate tx,
+            Clock clock) {
         this.codes = codes;
         this.keycloak = keycloak;
         this.accounts = accounts;
@@ -53,12 +59,11 @@ public class EnrollmentService {
         this.clock = clock;
     }
 
-    public record Enrolled(String userId, String username, String patientId, String termsVersion) {
-    }
+    public record Enrolled(String userId, String username, String patientId, String termsVersion) {}
 
     public Enrolled enroll(EnrollmentRequest request, ClientInfo client) {
-        String code = ActivationCodeFormat.normalize(request.activationCode()).orElseThrow(() ->
-                Problems.field("activationCode", "must look like XXXXX-XXXXX-XXXXX"));
+        String code = ActivationCodeFormat.normalize(request.activationCode())
+                .orElseThrow(() -> Problems.field("activationCode", "must look like XXXXX-XXXXX-XXXXX"));
         LocalDate birthDate;
         try {
             birthDate = LocalDate.parse(request.dateOfBirth());
@@ -67,14 +72,20 @@ public class EnrollmentService {
         }
         String currentTerms = terms.current().version();
         if (!currentTerms.equals(request.termsVersion())) {
-            throw Problems.of(HttpStatus.CONFLICT, "terms-version-outdated", "Not the current terms",
+            throw Problems.of(
+                    HttpStatus.CONFLICT,
+                    "terms-version-outdated",
+                    "Not the current terms",
                     "The terms of use have changed; read and accept version " + currentTerms + ".");
         }
 
         ActivationCodeService.Redemption redemption = codes.check(code, birthDate);
 
         if (accounts.activeAccountOf(redemption.patientId()).isPresent()) {
-            throw Problems.of(HttpStatus.CONFLICT, "already-enrolled", "Already enrolled",
+            throw Problems.of(
+                    HttpStatus.CONFLICT,
+                    "already-enrolled",
+                    "Already enrolled",
                     "This patient already has an active portal account.");
         }
         String username = request.username().toLowerCase(Locale.ROOT);
@@ -83,8 +94,7 @@ public class EnrollmentService {
         }
         String userId;
         try {
-            userId = keycloak.createPatientUser(username, request.email(), request.password(),
-                    redemption.patientId());
+            userId = keycloak.createPatientUser(username, request.email(), request.password(), redemption.patientId());
         } catch (AccountRejectedException e) {
             throw Problems.fields(e.errors());
         }
@@ -98,18 +108,25 @@ public class EnrollmentService {
                 Instant now = clock.instant();
                 accounts.create(userId, redemption.patientId(), username, now);
                 terms.accept(userId, redemption.patientId(), currentTerms, client);
-                accessLog.recordAccountEvent(redemption.patientId(), userId, "account.enrolled",
-                        "terms version " + currentTerms, client);
-                outbox.publish(Topics.IDENTITY_EVENTS, redemption.patientId(), PatientEnrolled.newBuilder()
-                        .setPatientId(redemption.patientId())
-                        .setUserId(userId)
-                        .setUsername(username)
-                        .setTermsVersion(currentTerms)
-                        .build(), redemption.patientId());
+                accessLog.recordAccountEvent(
+                        redemption.patientId(), userId, "account.enrolled", "terms version " + currentTerms, client);
+                outbox.publish(
+                        Topics.IDENTITY_EVENTS,
+                        redemption.patientId(),
+                        PatientEnrolled.newBuilder()
+                                .setPatientId(redemption.patientId())
+                                .setUserId(userId)
+                                .setUsername(username)
+                                .setTermsVersion(currentTerms)
+                                .build(),
+                        redemption.patientId());
                 return true;
             });
             if (!Boolean.TRUE.equals(recorded)) {
-                throw Problems.of(HttpStatus.GONE, "activation-code-used", "Activation code already used",
+                throw Problems.of(
+                        HttpStatus.GONE,
+                        "activation-code-used",
+                        "Activation code already used",
                         "This activation code has already been used. Ask your clinic for a new one.");
             }
         } catch (RuntimeException e) {

@@ -90,13 +90,17 @@ public class KeycloakAccounts {
                 created.resetPassword(credential);
             } catch (WebApplicationException e) {
                 if (e.getResponse().getStatus() == 400) {
-                    throw new AccountRejectedException(List.of(new FieldProblem("password",
-                            describe(e.getResponse().readEntity(String.class), "The password does not meet the password policy."))));
+                    throw new AccountRejectedException(List.of(new FieldProblem(
+                            "password",
+                            describe(
+                                    e.getResponse().readEntity(String.class),
+                                    "The password does not meet the password policy."))));
                 }
                 throw e;
             }
             RoleRepresentation patient = created.roles().realmLevel().listAvailable().stream()
-                    .filter(r -> PATIENT_ROLE.equals(r.getName())).findFirst()
+                    .filter(r -> PATIENT_ROLE.equals(r.getName()))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("realm role 'patient' is missing or not mappable"));
             created.roles().realmLevel().add(List.of(patient));
             return userId;
@@ -113,7 +117,9 @@ public class KeycloakAccounts {
     public void deleteUserQuietly(String userId) {
         try (Response response = realm().users().delete(userId)) {
             if (response.getStatus() >= 300 && response.getStatus() != 404) {
-                log.error("Could not remove Keycloak user {} after a failed enrollment: HTTP {}", userId,
+                log.error(
+                        "Could not remove Keycloak user {} after a failed enrollment: HTTP {}",
+                        userId,
                         response.getStatus());
             }
         } catch (RuntimeException e) {
@@ -134,7 +140,8 @@ public class KeycloakAccounts {
     }
 
     public boolean isEnabled(String userId) {
-        return call(() -> Boolean.TRUE.equals(realm().users().get(userId).toRepresentation().isEnabled()));
+        return call(() -> Boolean.TRUE.equals(
+                realm().users().get(userId).toRepresentation().isEnabled()));
     }
 
     /** When the user's current password was set. */
@@ -147,8 +154,16 @@ public class KeycloakAccounts {
 
     /** Stored user events of the given types from {@code fromMillis} (inclusive), oldest first. */
     public List<EventRepresentation> events(List<String> types, long fromMillis, int first, int max) {
-        return call(() -> realm().getEvents(types, null, null, fromMillis,
-                System.currentTimeMillis() + 86_400_000L, null, first, max, "asc"));
+        return call(() -> realm().getEvents(
+                        types,
+                        null,
+                        null,
+                        fromMillis,
+                        System.currentTimeMillis() + 86_400_000L,
+                        null,
+                        first,
+                        max,
+                        "asc"));
     }
 
     private static <T> T call(Supplier<T> action) {
@@ -163,8 +178,8 @@ public class KeycloakAccounts {
         if (status == 409) {
             String message = describe(body, "");
             if (message.toLowerCase().contains("email")) {
-                return new AccountRejectedException(List.of(new FieldProblem("email",
-                        "This e-mail address is already used by another account.")));
+                return new AccountRejectedException(
+                        List.of(new FieldProblem("email", "This e-mail address is already used by another account.")));
             }
             return new AccountRejectedException(List.of(new FieldProblem("username", "This user ID is taken.")));
         }
@@ -180,7 +195,8 @@ public class KeycloakAccounts {
                 }
                 for (JsonNode item : items) {
                     String field = item.path("field").asString("");
-                    errors.add(new FieldProblem(field.isEmpty() ? "username" : field,
+                    errors.add(new FieldProblem(
+                            field.isEmpty() ? "username" : field,
                             friendly(item.path("errorMessage").asString("invalid value"))));
                 }
             } catch (RuntimeException e) {
@@ -195,7 +211,7 @@ public class KeycloakAccounts {
         return switch (keycloakMessage) {
             case "invalidEmailMessage", "error-invalid-email" -> "Enter a valid e-mail address.";
             case "error-username-invalid-character", "error-person-name-invalid-character" ->
-                    "Contains characters that are not allowed.";
+                "Contains characters that are not allowed.";
             case "error-invalid-length" -> "Has an invalid length.";
             default -> keycloakMessage;
         };

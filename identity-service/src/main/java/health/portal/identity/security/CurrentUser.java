@@ -1,9 +1,8 @@
 package health.portal.identity.security;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.ErrorResponseException;
-import org.springframework.http.HttpStatus;
-
 
 /** The signed-in user as the token describes them; the patient id always comes from the token. */
 public record CurrentUser(String userId, String username, String name, String patientId) {
@@ -13,11 +12,12 @@ public record CurrentUser(String userId, String username, String name, String pa
         if (name == null) {
             String given = jwt.getClaimAsString("given_name");
             String family = jwt.getClaimAsString("family_name");
-            name = given == null && family == null ? null
+            name = given == null && family == null
+                    ? null
                     : ((given == null ? "" : given) + " " + (family == null ? "" : family)).trim();
         }
-        return new CurrentUser(jwt.getSubject(), jwt.getClaimAsString("preferred_username"), name,
-                jwt.getClaimAsString("patient_id"));
+        return new CurrentUser(
+                jwt.getSubject(), jwt.getClaimAsString("preferred_username"), name, jwt.getClaimAsString("patient_id"));
     }
 
     public String requirePatientId() {
@@ -28,7 +28,10 @@ public record CurrentUser(String userId, String username, String name, String pa
     }
 
     private static ErrorResponseException noPatient() {
-        return health.portal.identity.web.Problems.of(HttpStatus.FORBIDDEN, "no-patient", "No patient record",
+        return health.portal.identity.web.Problems.of(
+                HttpStatus.FORBIDDEN,
+                "no-patient",
+                "No patient record",
                 "This account is not linked to a patient record.");
     }
 }

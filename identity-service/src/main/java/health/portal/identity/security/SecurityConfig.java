@@ -1,21 +1,21 @@
 package health.portal.identity.security;
 
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.security.access.AccessDeniedException;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -23,7 +23,6 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 import java.io.IOException;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -34,26 +33,43 @@ public class SecurityConfig {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/api/enrollment", "/api/enrollment/**").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/terms/current").permitAll()
-                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/actuator/health/**", "/error").permitAll()
-                        .requestMatchers("/api/me", "/api/me/**").hasRole("patient")
-                        .requestMatchers("/internal/staff/**").hasRole("staff")
-                        .anyRequest().denyAll())
-                .oauth2ResourceServer(rs -> rs
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(realmRoles()))
-                        .authenticationEntryPoint(problem(new BearerTokenAuthenticationEntryPoint(), 401,
-                                "unauthenticated", "Authentication required",
+        http.authorizeHttpRequests(auth -> auth.requestMatchers("/api/enrollment", "/api/enrollment/**")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/terms/current")
+                        .permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/actuator/health/**", "/error")
+                        .permitAll()
+                        .requestMatchers("/api/me", "/api/me/**")
+                        .hasRole("patient")
+                        .requestMatchers("/internal/staff/**")
+                        .hasRole("staff")
+                        .anyRequest()
+                        .denyAll())
+                .oauth2ResourceServer(rs -> rs.jwt(jwt -> jwt.jwtAuthenticationConverter(realmRoles()))
+                        .authenticationEntryPoint(problem(
+                                new BearerTokenAuthenticationEntryPoint(),
+                                401,
+                                "unauthenticated",
+                                "Authentication required",
                                 "A valid bearer token is required."))
-                        .accessDeniedHandler(problem(new BearerTokenAccessDeniedHandler(), 403,
-                                "forbidden", "Forbidden", "Your role does not allow this request.")))
-                .exceptionHandling(e -> e
-                        .authenticationEntryPoint(problem(new BearerTokenAuthenticationEntryPoint(), 401,
-                                "unauthenticated", "Authentication required",
+                        .accessDeniedHandler(problem(
+                                new BearerTokenAccessDeniedHandler(),
+                                403,
+                                "forbidden",
+                                "Forbidden",
+                                "Your role does not allow this request.")))
+                .exceptionHandling(e -> e.authenticationEntryPoint(problem(
+                                new BearerTokenAuthenticationEntryPoint(),
+                                401,
+                                "unauthenticated",
+                                "Authentication required",
                                 "A valid bearer token is required."))
-                        .accessDeniedHandler(problem(new BearerTokenAccessDeniedHandler(), 403,
-                                "forbidden", "Forbidden", "Your role does not allow this request.")))
+                        .accessDeniedHandler(problem(
+                                new BearerTokenAccessDeniedHandler(),
+                                403,
+                                "forbidden",
+                                "Forbidden",
+                                "Your role does not allow this request.")))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // bearer tokens only, no cookies: CSRF does not apply
                 .csrf(csrf -> csrf.disable());
@@ -78,15 +94,15 @@ public class SecurityConfig {
         }
 
         @Override
-        public void commence(HttpServletRequest request, HttpServletResponse response,
-                             AuthenticationException e) throws IOException, ServletException {
+        public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+                throws IOException, ServletException {
             ((AuthenticationEntryPoint) delegate).commence(request, response, e);
             write(response);
         }
 
         @Override
-        public void handle(HttpServletRequest request, HttpServletResponse response,
-                           AccessDeniedException e) throws IOException, ServletException {
+        public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+                throws IOException, ServletException {
             ((AccessDeniedHandler) delegate).handle(request, response, e);
             write(response);
         }
@@ -111,6 +127,8 @@ public class SecurityConfig {
         if (realmAccess == null || !(realmAccess.get("roles") instanceof List<?> roles)) {
             return List.of();
         }
-        return roles.stream().map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r)).toList();
+        return roles.stream()
+                .map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r))
+                .toList();
     }
 }

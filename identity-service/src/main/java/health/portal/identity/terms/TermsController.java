@@ -40,27 +40,30 @@ public class TermsController {
         return terms.current();
     }
 
-    public record Acceptance(@NotBlank @Size(max = 32) @Pattern(regexp = VERSION) String version) {
-    }
+    public record Acceptance(
+            @NotBlank @Size(max = 32) @Pattern(regexp = VERSION)
+            String version) {}
 
     @PostMapping("/api/me/terms-acceptance")
     @Transactional
     @Operation(summary = "Accept the current terms of use")
-    public TermsService.TermsStatus accept(@Valid @RequestBody Acceptance acceptance, @AuthenticationPrincipal Jwt jwt,
-                                           HttpServletRequest request) {
+    public TermsService.TermsStatus accept(
+            @Valid @RequestBody Acceptance acceptance, @AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
         CurrentUser user = CurrentUser.of(jwt);
         ClientInfo client = ClientInfo.of(request);
         terms.accept(user.userId(), user.patientId(), acceptance.version(), client);
         if (user.patientId() != null) {
-            accessLog.recordAccountEvent(user.patientId(), user.userId(), "terms.accepted",
-                    "version " + acceptance.version(), client);
+            accessLog.recordAccountEvent(
+                    user.patientId(), user.userId(), "terms.accepted", "version " + acceptance.version(), client);
         }
         return terms.status(user.userId());
     }
 
-    public record NewVersion(@NotBlank @Size(max = 32) @Pattern(regexp = VERSION) String version,
-                             @NotBlank @Size(max = 100_000) String text) {
-    }
+    public record NewVersion(
+            @NotBlank @Size(max = 32) @Pattern(regexp = VERSION)
+            String version,
+
+            @NotBlank @Size(max = 100_000) String text) {}
 
     @PostMapping("/internal/staff/terms")
     @ResponseStatus(HttpStatus.CREATED)

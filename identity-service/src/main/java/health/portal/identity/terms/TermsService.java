@@ -24,31 +24,38 @@ public class TermsService {
         this.clock = clock;
     }
 
-    public record TermsVersion(String version, String text, Instant publishedAt) {
-    }
+    public record TermsVersion(String version, String text, Instant publishedAt) {}
 
-    public record TermsStatus(String acceptedVersion, Instant acceptedAt, String currentVersion,
-                              boolean acceptanceRequired) {
-    }
+    public record TermsStatus(
+            String acceptedVersion, Instant acceptedAt, String currentVersion, boolean acceptanceRequired) {}
 
     public TermsVersion current() {
-        return db.sql("select version, text, published_at from terms_version order by published_at desc, version desc limit 1")
-                .query((rs, i) -> new TermsVersion(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()))
+        return db.sql(
+                        "select version, text, published_at from terms_version order by published_at desc, version desc limit 1")
+                .query((rs, i) -> new TermsVersion(
+                        rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()))
                 .optional()
                 .orElseThrow(() -> new IllegalStateException("no terms of use published"));
     }
 
     @Transactional
     public TermsVersion publish(String version, String text) {
-        boolean exists = db.sql("select count(*) from terms_version where version = ?").param(version)
-                .query(Integer.class).single() > 0;
+        boolean exists = db.sql("select count(*) from terms_version where version = ?")
+                        .param(version)
+                        .query(Integer.class)
+                        .single()
+                > 0;
         if (exists) {
-            throw Problems.of(HttpStatus.CONFLICT, "terms-version-exists", "Terms version exists",
+            throw Problems.of(
+                    HttpStatus.CONFLICT,
+                    "terms-version-exists",
+                    "Terms version exists",
                     "A terms version with this name has already been published; versions are immutable.");
         }
         Instant now = clock.instant();
         db.sql("insert into terms_version (version, text, published_at) values (?, ?, ?)")
-                .params(version, text, now.atOffset(ZoneOffset.UTC)).update();
+                .params(version, text, now.atOffset(ZoneOffset.UTC))
+                .update();
         return new TermsVersion(version, text, now);
     }
 
@@ -57,7 +64,10 @@ public class TermsService {
     public Instant accept(String userId, String patientId, String version, ClientInfo client) {
         TermsVersion current = current();
         if (!current.version().equals(version)) {
-            throw Problems.of(HttpStatus.CONFLICT, "terms-version-outdated", "Not the current terms",
+            throw Problems.of(
+                    HttpStatus.CONFLICT,
+                    "terms-version-outdated",
+                    "Not the current terms",
                     "Only the current terms of use (version " + current.version() + ") can be accepted.");
         }
         Instant now = clock.instant();
@@ -75,7 +85,8 @@ public class TermsService {
                         select version, accepted_at from terms_acceptance where user_id = ?
                         order by accepted_at desc, id desc limit 1""")
                 .param(userId)
-                .query((rs, i) -> new Object[]{rs.getString(1), rs.getTimestamp(2).toInstant()})
+                .query((rs, i) ->
+                        new Object[] {rs.getString(1), rs.getTimestamp(2).toInstant()})
                 .optional();
         String accepted = last.map(r -> (String) r[0]).orElse(null);
         Instant acceptedAt = last.map(r -> (Instant) r[1]).orElse(null);

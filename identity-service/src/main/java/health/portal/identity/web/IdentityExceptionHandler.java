@@ -25,8 +25,8 @@ public class IdentityExceptionHandler extends PortalProblemDetailsHandler {
     @ExceptionHandler(RuntimeException.class)
     public ProblemDetail unexpected(RuntimeException e) {
         log.error("Unexpected failure", e);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "The request could not be completed.");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.INTERNAL_SERVER_ERROR, "The request could not be completed.");
         problem.setType(URI.create("https://portal.health/problems/internal"));
         problem.setTitle("Internal error");
         return problem;

@@ -14,8 +14,7 @@ public final class Problems {
 
     private static final String BASE = "https://portal.health/problems/";
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static ErrorResponseException of(HttpStatus status, String type, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
@@ -35,7 +34,10 @@ public final class Problems {
     }
 
     public static ErrorResponseException unavailable(String what) {
-        return of(HttpStatus.SERVICE_UNAVAILABLE, "dependency-unavailable", "Service temporarily unavailable",
+        return of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "dependency-unavailable",
+                "Service temporarily unavailable",
                 what + " is not reachable right now. Please try again later.");
     }
 }

@@ -2,12 +2,13 @@ package health.portal.infra.kafka;
 
 import health.portal.infra.process.FreePorts;
 import health.portal.infra.process.InfrastructureSettings;
+import org.apache.kafka.common.Uuid;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import org.apache.kafka.common.Uuid;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * A real Apache Kafka broker in KRaft mode, from the Kafka jars on Maven Central. In tests it runs inside the test JVM
@@ -96,7 +97,8 @@ public final class KafkaBroker implements AutoCloseable {
     private static void deleteRecursively(Path directory) throws IOException {
         if (Files.exists(directory)) {
             try (var paths = Files.walk(directory)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path path :
+                        paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.delete(path);
                 }
             }

@@ -1,5 +1,8 @@
 package health.portal.infra.keycloak;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Signs in the way a browser or a mobile app does: the OAuth2 authorization code flow with PKCE (S256) through
@@ -28,19 +29,17 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BrowserSignIn {
 
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"", Pattern.DOTALL);
-    private static final Pattern INPUT_ERROR = Pattern.compile(
-            "id=\"input-error[^\"]*\"[^>]*>\\s*([^<\\s][^<]*?)\\s*<", Pattern.DOTALL);
+    private static final Pattern INPUT_ERROR =
+            Pattern.compile("id=\"input-error[^\"]*\"[^>]*>\\s*([^<\\s][^<]*?)\\s*<", Pattern.DOTALL);
     private static final Pattern FEEDBACK = Pattern.compile(
             "class=\"[^\"]*(?:kc-feedback-text|pf-v5-c-alert__title|alert-error)[^\"]*\"[^>]*>\\s*([^<\\s][^<]*?)\\s*<",
             Pattern.DOTALL);
     private static final Pattern FORM_ID = Pattern.compile("<form[^>]*id=\"([^\"]+)\"", Pattern.DOTALL);
 
-    private BrowserSignIn() {
-    }
+    private BrowserSignIn() {}
 
     /** Tokens from a sign-in that succeeded. */
-    public record Tokens(String accessToken, String refreshToken, String idToken, long expiresInSeconds) {
-    }
+    public record Tokens(String accessToken, String refreshToken, String idToken, long expiresInSeconds) {}
 
     /**
      * What the browser ended on: tokens, or Keycloak's page with its message (wrong password, locked account) or with
@@ -54,8 +53,13 @@ public final class BrowserSignIn {
     }
 
     /** Signs in and returns the tokens, or fails with Keycloak's message. */
-    public static Tokens signIn(KeycloakServer keycloak, String clientId, String clientSecret, String redirectUri,
-                                String username, String password) {
+    public static Tokens signIn(
+            KeycloakServer keycloak,
+            String clientId,
+            String clientSecret,
+            String redirectUri,
+            String username,
+            String password) {
         Result result = attempt(keycloak.issuerUri(), clientId, clientSecret, redirectUri, username, password);
         if (!result.succeeded()) {
             throw new IllegalStateException("sign-in of " + username + " did not complete: status " + result.status()
@@ -64,8 +68,13 @@ public final class BrowserSignIn {
         return result.tokens();
     }
 
-    public static Result attempt(String issuerUri, String clientId, String clientSecret, String redirectUri,
-                                 String username, String password) {
+    public static Result attempt(
+            String issuerUri,
+            String clientId,
+            String clientSecret,
+            String redirectUri,
+            String username,
+            String password) {
         HttpClient browser = HttpClient.newBuilder()
                 .cookieHandler(new LoopbackCookieJar())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -73,26 +82,53 @@ public final class BrowserSignIn {
                 .build();
         String verifier = randomToken();
         String state = randomToken();
-        String authorize = issuerUri + "/protocol/openid-connect/auth?" + form(Map.of(
-                "client_id", clientId, "redirect_uri", redirectUri, "response_type", "code", "scope", "openid",
-                "state", state, "nonce", randomToken(),
-                "code_challenge", challenge(verifier), "code_challenge_method", "S256"));
-        HttpResponse<String> loginPage = send(browser, HttpRequest.newBuilder(URI.create(authorize)).GET().build());
+        String authorize = issuerUri + "/protocol/openid-connect/auth?"
+                + form(Map.of(
+                        "client_id",
+                        clientId,
+                        "redirect_uri",
+                        redirectUri,
+                        "response_type",
+                        "code",
+                        "scope",
+                        "openid",
+                        "state",
+                        state,
+                        "nonce",
+                        randomToken(),
+                        "code_challenge",
+                        challenge(verifier),
+                        "code_challenge_method",
+                        "S256"));
+        HttpResponse<String> loginPage = send(
+                browser, HttpRequest.newBuilder(URI.create(authorize)).GET().build());
         if (loginPage.statusCode() != 200) {
-            return new Result(null, loginPage.statusCode(), null, "authorization endpoint answered "
-                    + loginPage.statusCode(), loginPage.body());
+            return new Result(
+                    null,
+                    loginPage.statusCode(),
+                    null,
+                    "authorization endpoint answered " + loginPage.statusCode(),
+                    loginPage.body());
         }
         String action = formAction(loginPage.body())
                 .orElseThrow(() -> new IllegalStateException("no login form on Keycloak's page"));
-        HttpResponse<String> afterLogin = send(browser, HttpRequest.newBuilder(URI.create(action))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
-                        "username", username, "password", password, "credentialId", ""))))
-                .build());
+        HttpResponse<String> afterLogin = send(
+                browser,
+                HttpRequest.newBuilder(URI.create(action))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                form(Map.of("username", username, "password", password, "credentialId", ""))))
+                        .build());
         Optional<String> location = afterLogin.headers().firstValue("Location");
-        if (afterLogin.statusCode() != 302 || location.isEmpty() || !location.get().startsWith(redirectUri)) {
-            return new Result(null, afterLogin.statusCode(), find(FORM_ID, afterLogin.body()),
-                    find(FEEDBACK, afterLogin.body()) != null ? find(FEEDBACK, afterLogin.body())
+        if (afterLogin.statusCode() != 302
+                || location.isEmpty()
+                || !location.get().startsWith(redirectUri)) {
+            return new Result(
+                    null,
+                    afterLogin.statusCode(),
+                    find(FORM_ID, afterLogin.body()),
+                    find(FEEDBACK, afterLogin.body()) != null
+                            ? find(FEEDBACK, afterLogin.body())
                             : find(INPUT_ERROR, afterLogin.body()),
                     afterLogin.body());
         }
@@ -101,21 +137,39 @@ public final class BrowserSignIn {
             return new Result(null, 302, null, "callback without code or with a wrong state: " + location.get(), "");
         }
         Map<String, String> exchange = new LinkedHashMap<>(Map.of(
-                "grant_type", "authorization_code", "code", callback.get("code"), "redirect_uri", redirectUri,
-                "client_id", clientId, "code_verifier", verifier));
+                "grant_type",
+                "authorization_code",
+                "code",
+                callback.get("code"),
+                "redirect_uri",
+                redirectUri,
+                "client_id",
+                clientId,
+                "code_verifier",
+                verifier));
         if (clientSecret != null) {
             exchange.put("client_secret", clientSecret);
         }
-        HttpResponse<String> tokenResponse = send(browser, HttpRequest.newBuilder(
-                        URI.create(issuerUri + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(exchange))).build());
+        HttpResponse<String> tokenResponse = send(
+                browser,
+                HttpRequest.newBuilder(URI.create(issuerUri + "/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form(exchange)))
+                        .build());
         if (tokenResponse.statusCode() != 200) {
             return new Result(null, tokenResponse.statusCode(), null, tokenResponse.body(), tokenResponse.body());
         }
         JsonNode json = JsonMapper.builder().build().readTree(tokenResponse.body());
-        return new Result(new Tokens(json.path("access_token").asString(), json.path("refresh_token").asString(null),
-                json.path("id_token").asString(null), json.path("expires_in").asLong()), 200, null, null, "");
+        return new Result(
+                new Tokens(
+                        json.path("access_token").asString(),
+                        json.path("refresh_token").asString(null),
+                        json.path("id_token").asString(null),
+                        json.path("expires_in").asLong()),
+                200,
+                null,
+                null,
+                "");
     }
 
     private static Optional<String> formAction(String html) {
@@ -125,7 +179,9 @@ public final class BrowserSignIn {
 
     private static String find(Pattern pattern, String html) {
         Matcher m = pattern.matcher(html);
-        return m.find() ? m.group(1).replace("&#39;", "'").replace("&quot;", "\"").trim() : null;
+        return m.find()
+                ? m.group(1).replace("&#39;", "'").replace("&quot;", "\"").trim()
+                : null;
     }
 
     private static Map<String, String> query(String rawQuery) {
@@ -134,7 +190,8 @@ public final class BrowserSignIn {
             for (String pair : rawQuery.split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    values.put(pair.substring(0, eq),
+                    values.put(
+                            pair.substring(0, eq),
                             java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }
@@ -145,7 +202,8 @@ public final class BrowserSignIn {
     private static String form(Map<String, String> values) {
         StringBuilder body = new StringBuilder();
         values.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
-                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return body.toString();
     }

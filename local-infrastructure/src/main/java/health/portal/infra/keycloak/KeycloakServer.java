@@ -3,6 +3,12 @@ package health.portal.infra.keycloak;
 import health.portal.infra.process.ChildProcess;
 import health.portal.infra.process.FreePorts;
 import health.portal.infra.process.InfrastructureSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,11 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real Keycloak (org.keycloak:keycloak-quarkus-dist from Maven Central), unpacked once per machine and started as a
@@ -50,10 +51,11 @@ public final class KeycloakServer implements AutoCloseable {
     private final String adminPassword;
     private final JsonNode realm;
     private final ChildProcess process;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private KeycloakServer(String baseUrl, String adminUsername, String adminPassword, JsonNode realm,
-                           ChildProcess process) {
+    private KeycloakServer(
+            String baseUrl, String adminUsername, String adminPassword, JsonNode realm, ChildProcess process) {
         this.baseUrl = baseUrl;
         this.adminUsername = adminUsername;
         this.adminPassword = adminPassword;
@@ -67,12 +69,16 @@ public final class KeycloakServer implements AutoCloseable {
             synchronized (KeycloakServer.class) {
                 if (shared == null) {
                     KeycloakServer server = InfrastructureSettings.env("PORTAL_KEYCLOAK_URL")
-                            .map(url -> new KeycloakServer(url,
-                                    InfrastructureSettings.env("PORTAL_KEYCLOAK_ADMIN").orElse("admin"),
-                                    InfrastructureSettings.env("PORTAL_KEYCLOAK_ADMIN_PASSWORD").orElse("admin"),
-                                    readRealm(), null))
-                            .orElseGet(() -> start(FreePorts.find(), FreePorts.find(),
-                                    InfrastructureSettings.testLogDirectory()));
+                            .map(url -> new KeycloakServer(
+                                    url,
+                                    InfrastructureSettings.env("PORTAL_KEYCLOAK_ADMIN")
+                                            .orElse("admin"),
+                                    InfrastructureSettings.env("PORTAL_KEYCLOAK_ADMIN_PASSWORD")
+                                            .orElse("admin"),
+                                    readRealm(),
+                                    null))
+                            .orElseGet(() -> start(
+                                    FreePorts.find(), FreePorts.find(), InfrastructureSettings.testLogDirectory()));
                     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keycloak-stop"));
                     shared = server;
                 }
@@ -87,25 +93,38 @@ public final class KeycloakServer implements AutoCloseable {
         String baseUrl = "http://localhost:" + httpPort;
         String admin = "admin";
         String adminPassword = "admin";
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
-                "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
+        List<String> command = new ArrayList<>(List.of(
+                home.resolve("bin/kc.sh").toString(),
+                "start",
+                "--optimized",
+                "--http-enabled=true",
+                "--http-host=127.0.0.1",
+                "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 // a fixed issuer, whatever host name a caller uses
                 "--hostname=" + baseUrl));
         Map<String, String> environment = Map.of(
-                "JAVA_HOME", System.getProperty("java.home"),
-                "KC_BOOTSTRAP_ADMIN_USERNAME", admin,
-                "KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword,
-                "JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m",
+                "JAVA_HOME",
+                System.getProperty("java.home"),
+                "KC_BOOTSTRAP_ADMIN_USERNAME",
+                admin,
+                "KC_BOOTSTRAP_ADMIN_PASSWORD",
+                adminPassword,
+                "JAVA_OPTS_KC_HEAP",
+                "-Xms64m -Xmx768m",
                 // jboss-threads resets thread locals reflectively; Java 24+ needs this opened
-                "JAVA_OPTS_APPEND", "--add-opens=java.base/java.lang=ALL-UNNAMED");
+                "JAVA_OPTS_APPEND",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED");
         long started = System.nanoTime();
-        ChildProcess process = ChildProcess.start("Keycloak", command, environment, home,
-                logDirectory.resolve("keycloak-" + httpPort + ".log"));
+        ChildProcess process = ChildProcess.start(
+                "Keycloak", command, environment, home, logDirectory.resolve("keycloak-" + httpPort + ".log"));
         KeycloakServer server = new KeycloakServer(baseUrl, admin, adminPassword, readRealm(), process);
         process.awaitReady(Duration.ofMinutes(4), server::answers);
         server.importRealm();
-        log.info("Keycloak ready at {} with realm {} in {} s", baseUrl, REALM,
+        log.info(
+                "Keycloak ready at {} with realm {} in {} s",
+                baseUrl,
+                REALM,
                 Duration.ofNanos(System.nanoTime() - started).toSeconds());
         return server;
     }
@@ -139,16 +158,31 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** A token of the master realm's admin, for the admin REST API. */
     public String adminAccessToken() {
-        JsonNode token = postForm(baseUrl + "/realms/master/protocol/openid-connect/token", Map.of(
-                "grant_type", "password", "client_id", "admin-cli",
-                "username", adminUsername, "password", adminPassword));
+        JsonNode token = postForm(
+                baseUrl + "/realms/master/protocol/openid-connect/token",
+                Map.of(
+                        "grant_type",
+                        "password",
+                        "client_id",
+                        "admin-cli",
+                        "username",
+                        adminUsername,
+                        "password",
+                        adminPassword));
         return token.path("access_token").asString();
     }
 
     /** A token of a confidential client's service account (client credentials grant). */
     public String serviceAccountToken(String clientId) {
-        JsonNode token = postForm(issuerUri() + "/protocol/openid-connect/token", Map.of(
-                "grant_type", "client_credentials", "client_id", clientId, "client_secret", clientSecret(clientId)));
+        JsonNode token = postForm(
+                issuerUri() + "/protocol/openid-connect/token",
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        clientId,
+                        "client_secret",
+                        clientSecret(clientId)));
         return token.path("access_token").asString();
     }
 
@@ -156,30 +190,49 @@ public final class KeycloakServer implements AutoCloseable {
      * Creates a patient user directly through the admin API (for tests of other services and the launcher before
      * enrollment exists): enabled, password set, realm role patient, attribute patient_id. Returns the user id.
      */
-    public String createPatientUser(String username, String password, String email, String patientId,
-                                    String firstName, String lastName) {
+    public String createPatientUser(
+            String username, String password, String email, String patientId, String firstName, String lastName) {
         String token = adminAccessToken();
         String user = JSON.writeValueAsString(Map.of(
-                "username", username, "enabled", true, "email", email, "emailVerified", true,
-                "firstName", firstName, "lastName", lastName,
-                "attributes", Map.of("patient_id", List.of(patientId)),
-                "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))));
-        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + REALM + "/users"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(user)).build());
+                "username",
+                username,
+                "enabled",
+                true,
+                "email",
+                email,
+                "emailVerified",
+                true,
+                "firstName",
+                firstName,
+                "lastName",
+                lastName,
+                "attributes",
+                Map.of("patient_id", List.of(patientId)),
+                "credentials",
+                List.of(Map.of("type", "password", "value", password, "temporary", false))));
+        HttpResponse<String> created =
+                send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + REALM + "/users"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(user))
+                        .build());
         if (created.statusCode() != 201) {
-            throw new IllegalStateException("Keycloak refused user " + username + ": " + created.statusCode() + " "
-                    + created.body());
+            throw new IllegalStateException(
+                    "Keycloak refused user " + username + ": " + created.statusCode() + " " + created.body());
         }
         String location = created.headers().firstValue("Location").orElseThrow();
         String userId = location.substring(location.lastIndexOf('/') + 1);
-        HttpResponse<String> role = send(HttpRequest.newBuilder(
-                        URI.create(baseUrl + "/admin/realms/" + REALM + "/roles/patient"))
-                .header("Authorization", "Bearer " + token).GET().build());
-        send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + REALM + "/users/" + userId
-                        + "/role-mappings/realm"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("[" + role.body() + "]")).build());
+        HttpResponse<String> role =
+                send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + REALM + "/roles/patient"))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build());
+        send(HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/admin/realms/" + REALM + "/users/" + userId + "/role-mappings/realm"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[" + role.body() + "]"))
+                .build());
         return userId;
     }
 
@@ -192,8 +245,11 @@ public final class KeycloakServer implements AutoCloseable {
 
     private boolean answers() {
         try {
-            return send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master")).GET().build())
-                    .statusCode() == 200;
+            return send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master"))
+                                    .GET()
+                                    .build())
+                            .statusCode()
+                    == 200;
         } catch (RuntimeException e) {
             return false;
         }
@@ -203,24 +259,27 @@ public final class KeycloakServer implements AutoCloseable {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms"))
                 .header("Authorization", "Bearer " + adminAccessToken())
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(realm))).build());
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(realm)))
+                .build());
         if (response.statusCode() != 201) {
-            throw new IllegalStateException("Keycloak refused the realm file: " + response.statusCode() + " "
-                    + response.body());
+            throw new IllegalStateException(
+                    "Keycloak refused the realm file: " + response.statusCode() + " " + response.body());
         }
     }
 
     private JsonNode postForm(String url, Map<String, String> form) {
         StringBuilder body = new StringBuilder();
         form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
-                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("Keycloak token endpoint answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(
+                    "Keycloak token endpoint answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }
@@ -239,9 +298,11 @@ public final class KeycloakServer implements AutoCloseable {
     /** The realm file of the checkout when run from it, else the copy packaged into this module. */
     static JsonNode readRealm() {
         Path file = InfrastructureSettings.projectRoot()
-                .map(root -> root.resolve("deploy/keycloak/portal-realm.json")).filter(Files::isRegularFile)
+                .map(root -> root.resolve("deploy/keycloak/portal-realm.json"))
+                .filter(Files::isRegularFile)
                 .orElse(null);
-        try (InputStream in = file != null ? Files.newInputStream(file)
+        try (InputStream in = file != null
+                ? Files.newInputStream(file)
                 : KeycloakServer.class.getResourceAsStream("/keycloak/portal-realm.json")) {
             if (in == null) {
                 throw new IllegalStateException("realm file not found: deploy/keycloak/portal-realm.json");
@@ -259,7 +320,8 @@ public final class KeycloakServer implements AutoCloseable {
     static Path installation() {
         String version = InfrastructureSettings.keycloakVersion();
         Path zip = InfrastructureSettings.mavenRepository()
-                .resolve("org/keycloak/keycloak-quarkus-dist/" + version + "/keycloak-quarkus-dist-" + version + ".zip");
+                .resolve(
+                        "org/keycloak/keycloak-quarkus-dist/" + version + "/keycloak-quarkus-dist-" + version + ".zip");
         if (!Files.isRegularFile(zip)) {
             throw new IllegalStateException("Keycloak distribution missing at " + zip
                     + ": build the project once (./mvnw verify downloads it) or set PORTAL_MAVEN_REPOSITORY.");
@@ -269,17 +331,22 @@ public final class KeycloakServer implements AutoCloseable {
         Path marker = home.resolve(".portal-built");
         try {
             Files.createDirectories(cache);
-            try (FileChannel channel = FileChannel.open(cache.resolve("keycloak-" + version + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
+            try (FileChannel channel = FileChannel.open(
+                            cache.resolve("keycloak-" + version + ".lock"),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
+                    FileLock ignored = channel.lock()) {
                 if (Files.isRegularFile(marker) && Files.readString(marker).equals(BUILD_OPTIONS)) {
                     return home;
                 }
                 log.info("Unpacking Keycloak {} into {}", version, home);
                 unzip(zip, cache);
-                ChildProcess build = ChildProcess.start("Keycloak build",
+                ChildProcess build = ChildProcess.start(
+                        "Keycloak build",
                         List.of(home.resolve("bin/kc.sh").toString(), "build", "--db=dev-mem", "--health-enabled=true"),
-                        Map.of("JAVA_HOME", System.getProperty("java.home")), home, cache.resolve("keycloak-build.log"));
+                        Map.of("JAVA_HOME", System.getProperty("java.home")),
+                        home,
+                        cache.resolve("keycloak-build.log"));
                 if (build.awaitExit(Duration.ofMinutes(5)) != 0) {
                     throw new IllegalStateException("Keycloak build failed:\n" + build.tailOfLog(30));
                 }

@@ -22,7 +22,9 @@ final class LoopbackCookieJar extends CookieHandler {
             return Map.of();
         }
         StringBuilder header = new StringBuilder();
-        cookies.forEach((name, value) -> header.append(header.isEmpty() ? "" : "; ").append(name).append('=')
+        cookies.forEach((name, value) -> header.append(header.isEmpty() ? "" : "; ")
+                .append(name)
+                .append('=')
                 .append(value));
         return Map.of("Cookie", List.of(header.toString()));
     }
@@ -33,8 +35,8 @@ final class LoopbackCookieJar extends CookieHandler {
             if (name != null && name.equalsIgnoreCase("Set-Cookie")) {
                 for (String value : values) {
                     for (HttpCookie cookie : HttpCookie.parse(value)) {
-                        Map<String, String> jar = cookiesByHost.computeIfAbsent(uri.getHost(),
-                                h -> new ConcurrentHashMap<>());
+                        Map<String, String> jar =
+                                cookiesByHost.computeIfAbsent(uri.getHost(), h -> new ConcurrentHashMap<>());
                         if (cookie.getMaxAge() == 0 || cookie.getValue().isEmpty()) {
                             jar.remove(cookie.getName());
                         } else {

@@ -1,6 +1,9 @@
 package health.portal.infra.postgres;
 
 import health.portal.infra.process.InfrastructureSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.lang.reflect.Method;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -18,8 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL server: the one at 127.0.0.1:5432 when it answers (configurable with PORTAL_PG_HOST, PORTAL_PG_PORT,
@@ -31,6 +32,7 @@ public final class PostgresServer {
     private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
     /** prefix_t{epoch seconds}_{random}: the epoch lets a later run drop what a crashed run left behind. */
     private static final Pattern THROWAWAY = Pattern.compile("^[a-z0-9_]+_t(\\d{10})_[0-9a-f]{6}$");
+
     private static final Duration STALE_AFTER = Duration.ofHours(6);
     private static volatile PostgresServer shared;
 
@@ -100,7 +102,8 @@ public final class PostgresServer {
         }
         byte[] random = new byte[3];
         new SecureRandom().nextBytes(random);
-        String name = prefix + "_t" + Instant.now().getEpochSecond() + "_" + HexFormat.of().formatHex(random);
+        String name = prefix + "_t" + Instant.now().getEpochSecond() + "_"
+                + HexFormat.of().formatHex(random);
         execute("CREATE DATABASE " + name);
         created.add(name);
         return new ThrowawayDatabase(this, name);
@@ -109,7 +112,7 @@ public final class PostgresServer {
     /** Creates the database unless it exists; returns true when it was created. */
     public boolean createDatabaseIfMissing(String name) {
         try (Connection connection = connect("postgres");
-             var statement = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                var statement = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             statement.setString(1, name);
             try (ResultSet rs = statement.executeQuery()) {
                 if (rs.next()) {
@@ -157,12 +160,14 @@ public final class PostgresServer {
 
     private void dropStaleThrowawayDatabases() {
         List<String> stale = new ArrayList<>();
-        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT datname FROM pg_database")) {
+        try (Connection connection = connect("postgres");
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT datname FROM pg_database")) {
             while (rs.next()) {
                 Matcher m = THROWAWAY.matcher(rs.getString(1));
-                if (m.matches() && Instant.ofEpochSecond(Long.parseLong(m.group(1)))
-                        .isBefore(Instant.now().minus(STALE_AFTER))) {
+                if (m.matches()
+                        && Instant.ofEpochSecond(Long.parseLong(m.group(1)))
+                                .isBefore(Instant.now().minus(STALE_AFTER))) {
                     stale.add(rs.getString(1));
                 }
             }
@@ -174,11 +179,12 @@ public final class PostgresServer {
     }
 
     private void execute(String sql) {
-        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect("postgres");
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + host + ":" + port + " refused `" + sql + "`: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "PostgreSQL at " + host + ":" + port + " refused `" + sql + "`: " + e.getMessage(), e);
         }
     }
 
@@ -258,8 +264,11 @@ public final class PostgresServer {
         Method host = type.getMethod("getHost");
         Method mappedPort = type.getMethod("getMappedPort", int.class);
         log.info("Started PostgreSQL in a container");
-        return new PostgresServer((String) host.invoke(container), (int) mappedPort.invoke(container, 5432),
+        return new PostgresServer(
+                (String) host.invoke(container),
+                (int) mappedPort.invoke(container, 5432),
                 (String) type.getMethod("getUsername").invoke(container),
-                (String) type.getMethod("getPassword").invoke(container), (AutoCloseable) container);
+                (String) type.getMethod("getPassword").invoke(container),
+                (AutoCloseable) container);
     }
 }

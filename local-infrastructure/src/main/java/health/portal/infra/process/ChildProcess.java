@@ -26,8 +26,8 @@ public final class ChildProcess implements AutoCloseable {
         this.logFile = logFile;
     }
 
-    public static ChildProcess start(String name, List<String> command, Map<String, String> environment,
-                                     Path workingDirectory, Path logFile) {
+    public static ChildProcess start(
+            String name, List<String> command, Map<String, String> environment, Path workingDirectory, Path logFile) {
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -55,8 +55,8 @@ public final class ChildProcess implements AutoCloseable {
             sleep(Duration.ofMillis(500));
         }
         close();
-        throw new IllegalStateException(name + " was not ready within " + timeout + "; log " + logFile + ":\n"
-                + tailOfLog(40));
+        throw new IllegalStateException(
+                name + " was not ready within " + timeout + "; log " + logFile + ":\n" + tailOfLog(40));
     }
 
     /** Waits for a short-lived process to finish; returns its exit code. */

@@ -9,8 +9,7 @@ import java.net.Socket;
 /** Ports on the loopback interface. */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port that was free a moment ago; good enough for a server started right after. */
     public static int find() {

@@ -13,8 +13,7 @@ public final class InfrastructureSettings {
 
     private static final Properties BUILD = load();
 
-    private InfrastructureSettings() {
-    }
+    private InfrastructureSettings() {}
 
     public static String keycloakVersion() {
         return BUILD.getProperty("keycloak.version");
@@ -30,7 +29,8 @@ public final class InfrastructureSettings {
 
     /** Unpacked distributions, shared by every run on this machine. */
     public static Path cacheDirectory() {
-        return env("PORTAL_CACHE_DIR").map(Path::of)
+        return env("PORTAL_CACHE_DIR")
+                .map(Path::of)
                 .orElse(Path.of(System.getProperty("user.home"), ".cache", "health-portal"));
     }
 
@@ -48,7 +48,9 @@ public final class InfrastructureSettings {
     /** A folder for logs of processes started by tests: target/ of the module under test. */
     public static Path testLogDirectory() {
         Path target = Path.of(System.getProperty("user.dir"), "target");
-        return Files.isDirectory(target) ? target.resolve("infrastructure-logs") : cacheDirectory().resolve("logs");
+        return Files.isDirectory(target)
+                ? target.resolve("infrastructure-logs")
+                : cacheDirectory().resolve("logs");
     }
 
     public static Optional<String> env(String name) {
@@ -61,7 +63,8 @@ public final class InfrastructureSettings {
 
     private static Properties load() {
         Properties properties = new Properties();
-        try (InputStream in = InfrastructureSettings.class.getResourceAsStream("/health/portal/infra/infrastructure.properties")) {
+        try (InputStream in =
+                InfrastructureSettings.class.getResourceAsStream("/health/portal/infra/infrastructure.properties")) {
             if (in != null) {
                 properties.load(in);
             }

@@ -3,6 +3,7 @@ package health.portal.infra.redis;
 import health.portal.infra.process.ChildProcess;
 import health.portal.infra.process.FreePorts;
 import health.portal.infra.process.InfrastructureSettings;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,8 @@ public final class RedisServer implements AutoCloseable {
 
     private static RedisServer locate() {
         String host = InfrastructureSettings.env("PORTAL_REDIS_HOST").orElse("127.0.0.1");
-        int port = Integer.parseInt(InfrastructureSettings.env("PORTAL_REDIS_PORT").orElse("6379"));
+        int port =
+                Integer.parseInt(InfrastructureSettings.env("PORTAL_REDIS_PORT").orElse("6379"));
         if (FreePorts.isListening(host, port)) {
             return new RedisServer(host, port, null);
         }
@@ -65,8 +67,19 @@ public final class RedisServer implements AutoCloseable {
             Path candidate = Path.of(dir, "redis-server");
             if (Files.isExecutable(candidate)) {
                 int free = FreePorts.find();
-                ChildProcess process = ChildProcess.start("Redis", List.of(candidate.toString(), "--bind", "127.0.0.1",
-                                "--port", String.valueOf(free), "--save", "", "--appendonly", "no"), Map.of(),
+                ChildProcess process = ChildProcess.start(
+                        "Redis",
+                        List.of(
+                                candidate.toString(),
+                                "--bind",
+                                "127.0.0.1",
+                                "--port",
+                                String.valueOf(free),
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no"),
+                        Map.of(),
                         Path.of(System.getProperty("java.io.tmpdir")),
                         InfrastructureSettings.testLogDirectory().resolve("redis-" + free + ".log"));
                 process.awaitReady(Duration.ofSeconds(30), () -> FreePorts.isListening("127.0.0.1", free));

@@ -4,6 +4,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import health.portal.infra.process.FreePorts;
 import jakarta.mail.internet.MimeMessage;
+
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 

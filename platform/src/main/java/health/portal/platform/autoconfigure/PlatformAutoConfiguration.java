@@ -38,9 +38,10 @@ import java.util.stream.Stream;
  */
 @AutoConfiguration(
         afterName = {
-                "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
-                "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
-                "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration"},
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+            "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+            "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration"
+        },
         beforeName = "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration")
 @EnableConfigurationProperties(OutboxProperties.class)
 public class PlatformAutoConfiguration {
@@ -86,29 +87,38 @@ public class PlatformAutoConfiguration {
 
         /** A producer of its own: raw envelope bytes, acks from all replicas, idempotent (no reordering on retry). */
         @Bean(destroyMethod = "destroy")
-        DefaultKafkaProducerFactory<String, byte[]> outboxProducerFactory(KafkaProperties kafkaProperties,
-                                                                          OutboxProperties outbox) {
+        DefaultKafkaProducerFactory<String, byte[]> outboxProducerFactory(
+                KafkaProperties kafkaProperties, OutboxProperties outbox) {
             Map<String, Object> config = new HashMap<>(kafkaProperties.buildProducerProperties());
             config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
             config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             config.put(ProducerConfig.ACKS_CONFIG, "all");
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) outbox.sendTimeout().toMillis());
+            config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int)
+                    outbox.sendTimeout().toMillis());
             int delivery = (int) outbox.sendTimeout().toMillis();
             config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(delivery, 30_000));
-            config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                    Math.max(delivery, (Integer) config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)
-                            + (int) config.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, 5)));
+            config.putIfAbsent(
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                    Math.max(
+                            delivery,
+                            (Integer) config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)
+                                    + (int) config.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, 5)));
             config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
             return new DefaultKafkaProducerFactory<>(config);
         }
 
         @Bean
-        OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-                                DefaultKafkaProducerFactory<String, byte[]> outboxProducerFactory,
-                                OutboxProperties outbox) {
-            return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager),
-                    new KafkaTemplate<>(outboxProducerFactory), outbox);
+        OutboxRelay outboxRelay(
+                JdbcTemplate jdbc,
+                PlatformTransactionManager transactionManager,
+                DefaultKafkaProducerFactory<String, byte[]> outboxProducerFactory,
+                OutboxProperties outbox) {
+            return new OutboxRelay(
+                    jdbc,
+                    new TransactionTemplate(transactionManager),
+                    new KafkaTemplate<>(outboxProducerFactory),
+                    outbox);
         }
     }
 }

@@ -26,6 +26,5 @@ public class ProblemDetailsAutoConfiguration {
     }
 
     @ControllerAdvice
-    static class DefaultHandler extends PortalProblemDetailsHandler {
-    }
+    static class DefaultHandler extends PortalProblemDetailsHandler {}
 }

@@ -13,11 +13,10 @@ import java.util.UUID;
 /** Building and opening {@link EventEnvelope}s. */
 public final class Envelopes {
 
-    private Envelopes() {
-    }
+    private Envelopes() {}
 
-    public static EventEnvelope wrap(Message payload, String subjectPatientId, String producer, String correlationId,
-                                     Instant occurredAt) {
+    public static EventEnvelope wrap(
+            Message payload, String subjectPatientId, String producer, String correlationId, Instant occurredAt) {
         return EventEnvelope.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setType(payload.getDescriptorForType().getFullName())
@@ -47,6 +46,9 @@ public final class Envelopes {
     }
 
     public static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

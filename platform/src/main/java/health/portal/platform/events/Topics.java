@@ -10,6 +10,5 @@ public final class Topics {
     /** Gateway: SecurityEvent (break-in monitoring signals). */
     public static final String SECURITY_EVENTS = "portal.security.events";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

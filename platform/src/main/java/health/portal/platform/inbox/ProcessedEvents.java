@@ -57,8 +57,11 @@ public class ProcessedEvents {
     }
 
     public boolean isProcessed(String consumer, String eventId) {
-        Integer n = jdbc.queryForObject("select count(*) from inbox_processed_event where event_id = ? and consumer = ?",
-                Integer.class, eventId, consumer);
+        Integer n = jdbc.queryForObject(
+                "select count(*) from inbox_processed_event where event_id = ? and consumer = ?",
+                Integer.class,
+                eventId,
+                consumer);
         return n != null && n > 0;
     }
 }

@@ -40,9 +40,15 @@ public class OutboxPublisher {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalTransactionStateException("OutboxPublisher.publish must run inside a transaction");
         }
-        EventEnvelope envelope = Envelopes.wrap(payload, subjectPatientId, producer, MDC.get("traceId"), clock.instant());
-        jdbc.update("insert into outbox_event (event_id, topic, record_key, event_type, envelope) values (?, ?, ?, ?, ?)",
-                UUID.fromString(envelope.getEventId()), topic, key, envelope.getType(), envelope.toByteArray());
+        EventEnvelope envelope =
+                Envelopes.wrap(payload, subjectPatientId, producer, MDC.get("traceId"), clock.instant());
+        jdbc.update(
+                "insert into outbox_event (event_id, topic, record_key, event_type, envelope) values (?, ?, ?, ?, ?)",
+                UUID.fromString(envelope.getEventId()),
+                topic,
+                key,
+                envelope.getType(),
+                envelope.toByteArray());
         return envelope;
     }
 }

@@ -38,8 +38,11 @@ public class OutboxRelay implements SmartLifecycle {
     private final OutboxProperties properties;
     private volatile ScheduledExecutorService executor;
 
-    public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, byte[]> kafka,
-                       OutboxProperties properties) {
+    public OutboxRelay(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            KafkaTemplate<String, byte[]> kafka,
+            OutboxProperties properties) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.kafka = kafka;
@@ -53,11 +56,17 @@ public class OutboxRelay implements SmartLifecycle {
             if (!Boolean.TRUE.equals(locked)) {
                 return 0;
             }
-            List<Row> rows = jdbc.query("""
+            List<Row> rows = jdbc.query(
+                    """
                             select id, event_id, topic, record_key, event_type, envelope from outbox_event
                             where sent_at is null order by id limit ? for update skip locked""",
-                    (rs, i) -> new Row(rs.getLong("id"), rs.getString("event_id"), rs.getString("topic"),
-                            rs.getString("record_key"), rs.getString("event_type"), rs.getBytes("envelope")),
+                    (rs, i) -> new Row(
+                            rs.getLong("id"),
+                            rs.getString("event_id"),
+                            rs.getString("topic"),
+                            rs.getString("record_key"),
+                            rs.getString("event_type"),
+                            rs.getBytes("envelope")),
                     properties.batchSize());
             if (rows.isEmpty()) {
                 return 0;
@@ -82,8 +91,10 @@ public class OutboxRelay implements SmartLifecycle {
                     }
                     String error = String.valueOf(e.getCause() != null ? e.getCause() : e);
                     log.warn("Outbox event {} not sent yet, will retry: {}", row.eventId(), error);
-                    jdbc.update("update outbox_event set attempts = attempts + 1, last_error = ? where id = ?",
-                            error.length() > 1000 ? error.substring(0, 1000) : error, row.id());
+                    jdbc.update(
+                            "update outbox_event set attempts = attempts + 1, last_error = ? where id = ?",
+                            error.length() > 1000 ? error.substring(0, 1000) : error,
+                            row.id());
                     break;
                 }
             }
@@ -148,6 +159,5 @@ public class OutboxRelay implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 1000;
     }
 
-    private record Row(long id, String eventId, String topic, String key, String eventType, byte[] envelope) {
-    }
+    private record Row(long id, String eventId, String topic, String key, String eventType, byte[] envelope) {}
 }

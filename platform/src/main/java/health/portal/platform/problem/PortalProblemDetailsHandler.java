@@ -33,23 +33,21 @@ public class PortalProblemDetailsHandler extends ResponseEntityExceptionHandler 
     public static final URI VALIDATION_TYPE = URI.create("https://portal.health/problems/validation");
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
-                                                                  HttpHeaders headers, HttpStatusCode status,
-                                                                  WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldProblem> errors = new ArrayList<>();
         for (FieldError error : ex.getBindingResult().getFieldErrors()) {
             errors.add(new FieldProblem(error.getField(), error.getDefaultMessage()));
         }
-        ex.getBindingResult().getGlobalErrors()
+        ex.getBindingResult()
+                .getGlobalErrors()
                 .forEach(e -> errors.add(new FieldProblem(e.getObjectName(), e.getDefaultMessage())));
         return handleExceptionInternal(ex, validationProblem(errors), headers, status, request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
-                                                                            HttpHeaders headers,
-                                                                            HttpStatusCode status,
-                                                                            WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldProblem> errors = new ArrayList<>();
         ex.getParameterValidationResults().forEach(result -> {
             String name = result.getMethodParameter().getParameterName();
@@ -66,20 +64,22 @@ public class PortalProblemDetailsHandler extends ResponseEntityExceptionHandler 
         List<FieldProblem> errors = ex.getConstraintViolations().stream()
                 .map(v -> new FieldProblem(lastNode(v.getPropertyPath().toString()), v.getMessage()))
                 .toList();
-        return handleExceptionInternal(ex, validationProblem(errors), new HttpHeaders(), HttpStatus.BAD_REQUEST,
-                request);
+        return handleExceptionInternal(
+                ex, validationProblem(errors), new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
     }
 
     /** A 400 problem listing the invalid fields, sorted by field name for stable output. */
     public static ProblemDetail validationProblem(List<FieldProblem> errors) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "The request has invalid fields.");
+        ProblemDetail problem =
+                ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The request has invalid fields.");
         problem.setType(VALIDATION_TYPE);
         problem.setTitle("Invalid request");
-        problem.setProperty("errors", errors.stream()
-                .sorted(Comparator.comparing(FieldProblem::field).thenComparing(FieldProblem::message,
-                        Comparator.nullsFirst(Comparator.naturalOrder())))
-                .toList());
+        problem.setProperty(
+                "errors",
+                errors.stream()
+                        .sorted(Comparator.comparing(FieldProblem::field)
+                                .thenComparing(FieldProblem::message, Comparator.nullsFirst(Comparator.naturalOrder())))
+                        .toList());
         return problem;
     }
 

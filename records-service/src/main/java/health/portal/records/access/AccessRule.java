@@ -36,6 +36,8 @@ public enum AccessRule {
     public abstract boolean allows(Caller caller, String patientId);
 
     static boolean ownRecord(Caller c, String patientId) {
-        return c.actorType() == ActorType.PATIENT && !c.patientId().isEmpty() && c.patientId().equals(patientId);
+        return c.actorType() == ActorType.PATIENT
+                && !c.patientId().isEmpty()
+                && c.patientId().equals(patientId);
     }
 }

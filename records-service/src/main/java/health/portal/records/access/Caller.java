@@ -1,6 +1,7 @@
 package health.portal.records.access;
 
 import health.portal.proto.events.v1.ActorType;
+
 import java.util.Set;
 
 /**
@@ -29,7 +30,11 @@ public record Caller(boolean authenticated, String subject, ActorType actorType,
         } else {
             type = ActorType.ACTOR_TYPE_UNSPECIFIED;
         }
-        return new Caller(true, subject == null ? "" : subject, type, patientIdClaim == null ? "" : patientIdClaim,
+        return new Caller(
+                true,
+                subject == null ? "" : subject,
+                type,
+                patientIdClaim == null ? "" : patientIdClaim,
                 Set.copyOf(roles));
     }
 }

@@ -7,13 +7,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.grpc.server.GlobalServerInterceptor;
@@ -21,6 +14,14 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.stereotype.Component;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Verifies the bearer token of every call (signature via the issuer's JWKS, issuer, expiry) and puts the caller into
@@ -32,10 +33,13 @@ import org.springframework.stereotype.Component;
 public class CallerInterceptor implements ServerInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(CallerInterceptor.class);
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> FORWARDED_FOR =
+            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
-    static final Metadata.Key<String> CORRELATION_ID = Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> CORRELATION_ID =
+            Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
 
     private final JwtDecoder jwtDecoder;
 
@@ -44,9 +48,13 @@ public class CallerInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        RequestContext ctx = new RequestContext(caller(headers.get(AUTHORIZATION)), clientIp(call, headers),
-                clip(headers.get(USER_AGENT), 200), correlationId(headers.get(CORRELATION_ID)));
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        RequestContext ctx = new RequestContext(
+                caller(headers.get(AUTHORIZATION)),
+                clientIp(call, headers),
+                clip(headers.get(USER_AGENT), 200),
+                correlationId(headers.get(CORRELATION_ID)));
         return Contexts.interceptCall(Context.current().withValue(RequestContext.KEY, ctx), call, headers, next);
     }
 
@@ -79,11 +87,15 @@ public class CallerInterceptor implements ServerInterceptor {
             return clip(forwarded.split(",")[0].trim(), 64);
         }
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        return remote instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : "";
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress()
+                : "";
     }
 
     private static String correlationId(String given) {
-        return given != null && given.matches("[A-Za-z0-9._\\-]{1,100}") ? given : UUID.randomUUID().toString();
+        return given != null && given.matches("[A-Za-z0-9._\\-]{1,100}")
+                ? given
+                : UUID.randomUUID().toString();
     }
 
     private static String clip(String s, int max) {

@@ -18,8 +18,9 @@ import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 class JwtConfiguration {
 
     @Bean
-    JwtDecoder jwtDecoder(@Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri}") String issuer,
-                          @Value("${spring.security.oauth2.resourceserver.jwt.jwk-set-uri:}") String jwkSetUri) {
+    JwtDecoder jwtDecoder(
+            @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri}") String issuer,
+            @Value("${spring.security.oauth2.resourceserver.jwt.jwk-set-uri:}") String jwkSetUri) {
         if (jwkSetUri.isBlank()) {
             return new SupplierJwtDecoder(() -> JwtDecoders.fromIssuerLocation(issuer));
         }

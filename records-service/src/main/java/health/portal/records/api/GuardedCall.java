@@ -16,6 +16,11 @@ import io.grpc.Contexts;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -23,10 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import jakarta.annotation.PreDestroy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
 /**
  * The one path every rpc takes: authenticate, validate the patient id, authorize, do the EMR work within the call's
@@ -64,28 +65,37 @@ public class GuardedCall {
         String auditedId = FhirIds.isValid(patientId) ? patientId : "";
         if (!caller.authenticated()) {
             auditRefusal(action, resource, auditedId, Outcome.DENIED, Status.Code.UNAUTHENTICATED);
-            throw Status.UNAUTHENTICATED.withDescription("A valid bearer token is required").asRuntimeException();
+            throw Status.UNAUTHENTICATED
+                    .withDescription("A valid bearer token is required")
+                    .asRuntimeException();
         }
         if (!FhirIds.isValid(patientId)) {
             auditRefusal(action, resource, "", Outcome.FAILED, Status.Code.INVALID_ARGUMENT);
-            throw Status.INVALID_ARGUMENT.withDescription("patient_id is missing or not a valid id").asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("patient_id is missing or not a valid id")
+                    .asRuntimeException();
         }
         if (!rule.allows(caller, patientId)) {
             auditRefusal(action, resource, patientId, Outcome.DENIED, Status.Code.PERMISSION_DENIED);
-            throw Status.PERMISSION_DENIED.withDescription("Not allowed for this patient").asRuntimeException();
+            throw Status.PERMISSION_DENIED
+                    .withDescription("Not allowed for this patient")
+                    .asRuntimeException();
         }
         T result;
         try {
             result = withinDeadline(work);
         } catch (StatusRuntimeException e) {
-            auditRefusal(action, resource, patientId, Outcome.FAILED, e.getStatus().getCode());
+            auditRefusal(
+                    action, resource, patientId, Outcome.FAILED, e.getStatus().getCode());
             throw e;
         }
         try {
             audit.record(action, resource, patientId, Outcome.SUCCESS, "OK");
         } catch (AuditUnavailableException e) {
             // fail closed: without an audit record the data is not handed out
-            throw Status.UNAVAILABLE.withDescription("Audit trail unavailable; access refused").asRuntimeException();
+            throw Status.UNAVAILABLE
+                    .withDescription("Audit trail unavailable; access refused")
+                    .asRuntimeException();
         }
         return result;
     }
@@ -121,7 +131,9 @@ public class GuardedCall {
         if (deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) < DEADLINE_SKEW_MILLIS) {
             status = Status.DEADLINE_EXCEEDED;
         }
-        return (status != null ? status : Status.CANCELLED).withDescription("Call abandoned").asRuntimeException();
+        return (status != null ? status : Status.CANCELLED)
+                .withDescription("Call abandoned")
+                .asRuntimeException();
     }
 
     static StatusRuntimeException toStatus(Throwable failure) {
@@ -132,19 +144,29 @@ public class GuardedCall {
             return Status.NOT_FOUND.withDescription("No such patient").asRuntimeException();
         }
         if (failure instanceof EmrUnavailableException e) {
-            return Status.UNAVAILABLE.withDescription(e.circuitOpen()
-                    ? "EMR unavailable (recent calls failed; retry later)" : "EMR unavailable or too slow").asRuntimeException();
+            return Status.UNAVAILABLE
+                    .withDescription(
+                            e.circuitOpen()
+                                    ? "EMR unavailable (recent calls failed; retry later)"
+                                    : "EMR unavailable or too slow")
+                    .asRuntimeException();
         }
         if (failure instanceof EmrInvalidDataException e) {
             log.warn("{}", e.getMessage()); // operation only, never the body
-            return Status.INTERNAL.withDescription("The EMR answered data that is not valid FHIR").asRuntimeException();
+            return Status.INTERNAL
+                    .withDescription("The EMR answered data that is not valid FHIR")
+                    .asRuntimeException();
         }
         if (failure instanceof EmrException e) {
             log.warn("EMR refused a request: {}", e.getMessage()); // operation and HTTP status only
-            return Status.INTERNAL.withDescription("The EMR refused the request").asRuntimeException();
+            return Status.INTERNAL
+                    .withDescription("The EMR refused the request")
+                    .asRuntimeException();
         }
         if (failure instanceof IllegalArgumentException e) {
-            return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException(); // our own field messages
+            return Status.INVALID_ARGUMENT
+                    .withDescription(e.getMessage())
+                    .asRuntimeException(); // our own field messages
         }
         log.error("Unexpected failure in a records call: {}", failure.getClass().getName(), failure);
         return Status.INTERNAL.withDescription("Unexpected error").asRuntimeException();

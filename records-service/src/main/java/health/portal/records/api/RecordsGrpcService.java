@@ -24,11 +24,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import org.springframework.stereotype.Service;
+
 import java.io.ByteArrayOutputStream;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
-import org.springframework.stereotype.Service;
 
 /** records.proto over the EMR. Each rpc states its access rule and the FHIR resource it touches (for the audit). */
 @Service
@@ -46,31 +47,55 @@ public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBas
 
     @Override
     public void getPatientProfile(PatientRequest request, StreamObserver<PatientProfile> response) {
-        unary(response, "GetPatientProfile", "Patient", request.getPatientId(), AccessRule.READ,
+        unary(
+                response,
+                "GetPatientProfile",
+                "Patient",
+                request.getPatientId(),
+                AccessRule.READ,
                 () -> emr.patientProfile(request.getPatientId())
-                        .orElseThrow(() -> Status.NOT_FOUND.withDescription("No such patient").asRuntimeException()));
+                        .orElseThrow(() -> Status.NOT_FOUND
+                                .withDescription("No such patient")
+                                .asRuntimeException()));
     }
 
     @Override
     public void getHealthSummary(PatientRequest request, StreamObserver<HealthSummary> response) {
-        unary(response, "GetHealthSummary", "Patient,AllergyIntolerance,Condition,MedicationRequest,Immunization,Observation",
-                request.getPatientId(), AccessRule.READ, () -> emr.healthSummary(request.getPatientId()));
+        unary(
+                response,
+                "GetHealthSummary",
+                "Patient,AllergyIntolerance,Condition,MedicationRequest,Immunization,Observation",
+                request.getPatientId(),
+                AccessRule.READ,
+                () -> emr.healthSummary(request.getPatientId()));
     }
 
     @Override
     public void listLabResults(PagedPatientRequest request, StreamObserver<LabReportPage> response) {
-        unary(response, "ListLabResults", "DiagnosticReport,Observation", request.getPatientId(), AccessRule.READ, () -> {
-            Page<health.portal.proto.records.v1.LabReport> page =
-                    emr.labReports(request.getPatientId(), request.getPageSize(), request.getPageToken());
-            return LabReportPage.newBuilder().addAllReports(page.items()).setNextPageToken(page.nextPageToken()).build();
-        });
+        unary(
+                response,
+                "ListLabResults",
+                "DiagnosticReport,Observation",
+                request.getPatientId(),
+                AccessRule.READ,
+                () -> {
+                    Page<health.portal.proto.records.v1.LabReport> page =
+                            emr.labReports(request.getPatientId(), request.getPageSize(), request.getPageToken());
+                    return LabReportPage.newBuilder()
+                            .addAllReports(page.items())
+                            .setNextPageToken(page.nextPageToken())
+                            .build();
+                });
     }
 
     @Override
     public void listVisits(PagedPatientRequest request, StreamObserver<VisitPage> response) {
         unary(response, "ListVisits", "Encounter", request.getPatientId(), AccessRule.READ, () -> {
             var page = emr.visits(request.getPatientId(), request.getPageSize(), request.getPageToken());
-            return VisitPage.newBuilder().addAllVisits(page.items()).setNextPageToken(page.nextPageToken()).build();
+            return VisitPage.newBuilder()
+                    .addAllVisits(page.items())
+                    .setNextPageToken(page.nextPageToken())
+                    .build();
         });
     }
 
@@ -78,7 +103,10 @@ public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBas
     public void listAppointments(PagedPatientRequest request, StreamObserver<AppointmentPage> response) {
         unary(response, "ListAppointments", "Appointment", request.getPatientId(), AccessRule.READ, () -> {
             var page = emr.appointments(request.getPatientId(), request.getPageSize(), request.getPageToken());
-            return AppointmentPage.newBuilder().addAllAppointments(page.items()).setNextPageToken(page.nextPageToken()).build();
+            return AppointmentPage.newBuilder()
+                    .addAllAppointments(page.items())
+                    .setNextPageToken(page.nextPageToken())
+                    .build();
         });
     }
 
@@ -86,15 +114,25 @@ public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBas
     public void listDocuments(PagedPatientRequest request, StreamObserver<DocumentPage> response) {
         unary(response, "ListDocuments", "DocumentReference", request.getPatientId(), AccessRule.READ, () -> {
             var page = emr.documents(request.getPatientId(), request.getPageSize(), request.getPageToken());
-            return DocumentPage.newBuilder().addAllDocuments(page.items()).setNextPageToken(page.nextPageToken()).build();
+            return DocumentPage.newBuilder()
+                    .addAllDocuments(page.items())
+                    .setNextPageToken(page.nextPageToken())
+                    .build();
         });
     }
 
     @Override
     public void getDocument(DocumentRequest request, StreamObserver<DocumentContent> response) {
-        unary(response, "GetDocument", "DocumentReference", request.getPatientId(), AccessRule.READ,
+        unary(
+                response,
+                "GetDocument",
+                "DocumentReference",
+                request.getPatientId(),
+                AccessRule.READ,
                 () -> emr.document(request.getPatientId(), request.getDocumentId())
-                        .orElseThrow(() -> Status.NOT_FOUND.withDescription("No such document for this patient").asRuntimeException()));
+                        .orElseThrow(() -> Status.NOT_FOUND
+                                .withDescription("No such document for this patient")
+                                .asRuntimeException()));
     }
 
     @Override
@@ -117,15 +155,24 @@ public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBas
                 return;
             }
             int length = Math.min(EXPORT_CHUNK_BYTES, json.length - offset);
-            response.onNext(ExportChunk.newBuilder().setData(ByteString.copyFrom(json, offset, length)).build());
+            response.onNext(ExportChunk.newBuilder()
+                    .setData(ByteString.copyFrom(json, offset, length))
+                    .build());
         }
         response.onCompleted();
     }
 
     @Override
     public void fileCommunication(FileCommunicationRequest request, StreamObserver<FiledCommunication> response) {
-        unary(response, "FileCommunication", "Communication", request.getPatientId(), AccessRule.SERVICE_ONLY,
-                () -> FiledCommunication.newBuilder().setCommunicationId(emr.fileCommunication(request)).build());
+        unary(
+                response,
+                "FileCommunication",
+                "Communication",
+                request.getPatientId(),
+                AccessRule.SERVICE_ONLY,
+                () -> FiledCommunication.newBuilder()
+                        .setCommunicationId(emr.fileCommunication(request))
+                        .build());
     }
 
     @Override
@@ -137,12 +184,19 @@ public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBas
                 throw new IllegalArgumentException("birth_date must be an ISO-8601 date (yyyy-MM-dd)");
             }
             // unknown id and wrong birth date answer alike: the caller learns nothing about which ids exist
-            return VerifyPatientResponse.newBuilder().setMatch(emr.verifyPatient(request.getPatientId(), request.getBirthDate())).build();
+            return VerifyPatientResponse.newBuilder()
+                    .setMatch(emr.verifyPatient(request.getPatientId(), request.getBirthDate()))
+                    .build();
         });
     }
 
-    private <T> void unary(StreamObserver<T> response, String rpc, String resource, String patientId, AccessRule rule,
-                           Callable<T> work) {
+    private <T> void unary(
+            StreamObserver<T> response,
+            String rpc,
+            String resource,
+            String patientId,
+            AccessRule rule,
+            Callable<T> work) {
         T result;
         try {
             result = guarded.run(rpc, resource, patientId, rule, work);

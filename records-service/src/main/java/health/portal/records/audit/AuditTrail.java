@@ -4,18 +4,19 @@ import com.google.protobuf.Any;
 import com.google.protobuf.util.Timestamps;
 import health.portal.proto.events.v1.AuditEvent;
 import health.portal.proto.events.v1.EventEnvelope;
-import health.portal.records.access.RequestContext;
 import health.portal.proto.events.v1.Outcome;
-import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import health.portal.records.access.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes one AuditEvent per call, straight to Kafka (records-service has no database, so no outbox): who, which
@@ -36,9 +37,10 @@ public class AuditTrail {
     private final String topic;
     private final Duration timeout;
 
-    public AuditTrail(KafkaTemplate<String, byte[]> kafka,
-                      @Value("${records.audit.topic:portal.audit.events}") String topic,
-                      @Value("${records.audit.timeout:5s}") Duration timeout) {
+    public AuditTrail(
+            KafkaTemplate<String, byte[]> kafka,
+            @Value("${records.audit.topic:portal.audit.events}") String topic,
+            @Value("${records.audit.timeout:5s}") Duration timeout) {
         this.kafka = kafka;
         this.topic = topic;
         this.timeout = timeout;
@@ -73,7 +75,10 @@ public class AuditTrail {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException(e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.error("Audit event for {} could not be written ({}); refusing the access", action, e.getClass().getSimpleName());
+            log.error(
+                    "Audit event for {} could not be written ({}); refusing the access",
+                    action,
+                    e.getClass().getSimpleName());
             throw new AuditUnavailableException(e);
         }
     }

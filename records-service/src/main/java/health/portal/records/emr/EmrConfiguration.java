@@ -3,6 +3,10 @@ package health.portal.records.emr;
 import health.portal.emr.adapter.EmrClient;
 import health.portal.emr.adapter.EmrSettings;
 import health.portal.emr.adapter.smart.SmartBackendSettings;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -12,9 +16,6 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EmrProperties.class)
@@ -25,13 +26,20 @@ class EmrConfiguration {
         EmrSettings s = EmrSettings.defaults(p.baseUrl());
         s = s.withTimeouts(or(p.connectTimeout(), s.connectTimeout()), or(p.readTimeout(), s.readTimeout()))
                 .withRetry(or(p.readAttempts(), s.readAttempts()), or(p.retryBackoff(), s.retryBackoff()))
-                .withCircuitBreaker(or(p.failureRateThreshold(), s.failureRateThreshold()),
-                        or(p.slidingWindowSize(), s.slidingWindowSize()), or(p.minimumCalls(), s.minimumCalls()),
+                .withCircuitBreaker(
+                        or(p.failureRateThreshold(), s.failureRateThreshold()),
+                        or(p.slidingWindowSize(), s.slidingWindowSize()),
+                        or(p.minimumCalls(), s.minimumCalls()),
                         or(p.openStateWait(), s.openStateWait()));
         EmrProperties.Smart smart = p.smart();
         if (smart != null && smart.tokenUrl() != null && !smart.tokenUrl().isBlank()) {
-            s = s.withSmart(new SmartBackendSettings(URI.create(smart.tokenUrl()), smart.clientId(),
-                    privateKey(smart), smart.keyId(), smart.scope(), null));
+            s = s.withSmart(new SmartBackendSettings(
+                    URI.create(smart.tokenUrl()),
+                    smart.clientId(),
+                    privateKey(smart),
+                    smart.keyId(),
+                    smart.scope(),
+                    null));
         }
         return new EmrClient(s);
     }
@@ -43,7 +51,8 @@ class EmrConfiguration {
         }
         try (InputStream in = smart.privateKey().getInputStream()) {
             String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").trim());
+            byte[] der = Base64.getMimeDecoder()
+                    .decode(pem.replaceAll("-----[A-Z ]+-----", "").trim());
             PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
             for (String alg : new String[] {"RSA", "EC"}) {
                 try {

@@ -1,8 +1,9 @@
 package health.portal.records.emr;
 
-import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
+
+import java.time.Duration;
 
 /**
  * records.emr.*: where the EMR is and how patiently to wait for it.
@@ -23,6 +24,5 @@ public record EmrProperties(
         Duration openStateWait,
         Smart smart) {
 
-    public record Smart(String tokenUrl, String clientId, Resource privateKey, String keyId, String scope) {
-    }
+    public record Smart(String tokenUrl, String clientId, Resource privateKey, String keyId, String scope) {}
 }

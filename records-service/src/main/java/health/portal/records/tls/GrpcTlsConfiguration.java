@@ -1,8 +1,5 @@
 package health.portal.records.tls;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -13,6 +10,10 @@ import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The gRPC server's TLS (bundle "records-grpc", used through spring.grpc.server.ssl.bundle):
@@ -31,13 +32,13 @@ public class GrpcTlsConfiguration {
     private static final Logger log = LoggerFactory.getLogger(GrpcTlsConfiguration.class);
 
     /** The certificate generated at start, if any (tests trust it). */
-    public record GeneratedCertificate(Optional<SelfSignedCertificate> certificate) {
-    }
+    public record GeneratedCertificate(Optional<SelfSignedCertificate> certificate) {}
 
     @Bean
-    GeneratedCertificate generatedCertificate(@Value("${spring.grpc.server.ssl.enabled:true}") boolean tls,
-                                              @Value("${records.tls.certificate:}") String certificate,
-                                              @Value("${records.tls.generated-certificate-file:}") String pemFile)
+    GeneratedCertificate generatedCertificate(
+            @Value("${spring.grpc.server.ssl.enabled:true}") boolean tls,
+            @Value("${records.tls.certificate:}") String certificate,
+            @Value("${records.tls.generated-certificate-file:}") String pemFile)
             throws IOException {
         if (!tls || !certificate.isBlank()) {
             return new GeneratedCertificate(Optional.empty());
@@ -47,16 +48,19 @@ public class GrpcTlsConfiguration {
                 ? Path.of(System.getProperty("java.io.tmpdir"), "records-service", "grpc-server-cert.pem")
                 : Path.of(pemFile);
         generated.writePem(file);
-        log.warn("No gRPC server certificate configured: using a self-signed one made at start (clients must trust {}). "
-                + "Set RECORDS_TLS_CERTIFICATE and RECORDS_TLS_PRIVATE_KEY outside local runs.", file);
+        log.warn(
+                "No gRPC server certificate configured: using a self-signed one made at start (clients must trust {}). "
+                        + "Set RECORDS_TLS_CERTIFICATE and RECORDS_TLS_PRIVATE_KEY outside local runs.",
+                file);
         return new GeneratedCertificate(Optional.of(generated));
     }
 
     @Bean
-    SslBundleRegistrar recordsGrpcBundle(GeneratedCertificate generated,
-                                         @Value("${spring.grpc.server.ssl.enabled:true}") boolean tls,
-                                         @Value("${records.tls.certificate:}") String certificate,
-                                         @Value("${records.tls.private-key:}") String privateKey) {
+    SslBundleRegistrar recordsGrpcBundle(
+            GeneratedCertificate generated,
+            @Value("${spring.grpc.server.ssl.enabled:true}") boolean tls,
+            @Value("${records.tls.certificate:}") String certificate,
+            @Value("${records.tls.private-key:}") String privateKey) {
         return registry -> {
             if (!tls) {
                 log.warn("gRPC server runs WITHOUT TLS (RECORDS_GRPC_TLS=false)");
@@ -64,15 +68,21 @@ public class GrpcTlsConfiguration {
             }
             if (!certificate.isBlank()) {
                 if (privateKey.isBlank()) {
-                    throw new IllegalStateException("RECORDS_TLS_CERTIFICATE is set but RECORDS_TLS_PRIVATE_KEY is not");
+                    throw new IllegalStateException(
+                            "RECORDS_TLS_CERTIFICATE is set but RECORDS_TLS_PRIVATE_KEY is not");
                 }
-                registry.registerBundle(BUNDLE, SslBundle.of(new PemSslStoreBundle(
-                        PemSslStoreDetails.forCertificate(certificate).withPrivateKey(privateKey), null)));
+                registry.registerBundle(
+                        BUNDLE,
+                        SslBundle.of(new PemSslStoreBundle(
+                                PemSslStoreDetails.forCertificate(certificate).withPrivateKey(privateKey), null)));
                 return;
             }
             SelfSignedCertificate self = generated.certificate().orElseThrow();
-            registry.registerBundle(BUNDLE, SslBundle.of(SslStoreBundle.of(self.keyStore(), self.password(), null),
-                    org.springframework.boot.ssl.SslBundleKey.of(self.password(), "records-grpc")));
+            registry.registerBundle(
+                    BUNDLE,
+                    SslBundle.of(
+                            SslStoreBundle.of(self.keyStore(), self.password(), null),
+                            org.springframework.boot.ssl.SslBundleKey.of(self.password(), "records-grpc")));
         };
     }
 }

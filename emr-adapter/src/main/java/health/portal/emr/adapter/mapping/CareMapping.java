@@ -11,8 +11,7 @@ import org.hl7.fhir.r4.model.Reference;
 /** Encounter -> Visit, Appointment -> Appointment, DocumentReference -> Document. */
 public final class CareMapping {
 
-    private CareMapping() {
-    }
+    private CareMapping() {}
 
     public static Visit visit(Encounter e) {
         Visit.Builder b = Visit.newBuilder()
@@ -96,7 +95,9 @@ public final class CareMapping {
                 .setType(Fhir.text(d.getType()))
                 .setStatus(d.hasStatus() ? d.getStatus().toCode() : "");
         String title = Fhir.nz(d.getDescription());
-        if (title.isEmpty() && d.hasContent() && d.getContentFirstRep().getAttachment().hasTitle()) {
+        if (title.isEmpty()
+                && d.hasContent()
+                && d.getContentFirstRep().getAttachment().hasTitle()) {
             title = d.getContentFirstRep().getAttachment().getTitle();
         }
         if (title.isEmpty()) {

@@ -4,9 +4,6 @@ import health.portal.proto.records.v1.Allergy;
 import health.portal.proto.records.v1.Immunization;
 import health.portal.proto.records.v1.Medication;
 import health.portal.proto.records.v1.Problem;
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Condition;
@@ -16,11 +13,14 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Timing;
 
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
 /** AllergyIntolerance, Condition, MedicationRequest and Immunization -> the health summary's items. */
 public final class ClinicalMapping {
 
-    private ClinicalMapping() {
-    }
+    private ClinicalMapping() {}
 
     public static Allergy allergy(AllergyIntolerance a) {
         Allergy.Builder b = Allergy.newBuilder()

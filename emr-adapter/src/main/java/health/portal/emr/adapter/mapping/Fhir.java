@@ -3,24 +3,25 @@ package health.portal.emr.adapter.mapping;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import health.portal.proto.records.v1.Coding;
-import java.util.Date;
-import java.util.List;
-import java.util.Optional;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
 /** Null-safe helpers: EMR data (and Synthea's) leave out many optional elements. */
 final class Fhir {
 
-    private Fhir() {
-    }
+    private Fhir() {}
 
     static String id(Resource resource) {
         return resource.getIdElement() == null || resource.getIdElement().getIdPart() == null
-                ? "" : resource.getIdElement().getIdPart();
+                ? ""
+                : resource.getIdElement().getIdPart();
     }
 
     /** The text a person reads: CodeableConcept.text, else the first coding's display, else its code. */

@@ -4,10 +4,6 @@ import health.portal.proto.records.v1.Interpretation;
 import health.portal.proto.records.v1.LabReport;
 import health.portal.proto.records.v1.LabResult;
 import health.portal.proto.records.v1.ReferenceRange;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.List;
-import java.util.Map;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -16,13 +12,17 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Type;
 
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
 /** Observation -> LabResult (value, unit, reference range, flag) and DiagnosticReport -> LabReport. */
 public final class ObservationMapping {
 
     static final String INTERPRETATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 
-    private ObservationMapping() {
-    }
+    private ObservationMapping() {}
 
     public static LabResult result(Observation o) {
         LabResult.Builder b = LabResult.newBuilder()
@@ -43,7 +43,8 @@ public final class ObservationMapping {
             String unit = unit(q);
             b.setUnit(unit);
             String comparator = q.hasComparator() ? q.getComparator().toCode() : "";
-            b.setValueText((comparator + ClinicalMapping.plain(q.getValue()) + (unit.isEmpty() ? "" : " " + unit)).trim());
+            b.setValueText(
+                    (comparator + ClinicalMapping.plain(q.getValue()) + (unit.isEmpty() ? "" : " " + unit)).trim());
         } else if (o.hasValue()) {
             b.setValueText(valueText(o.getValue()));
         } else if (o.hasComponent()) {
@@ -73,7 +74,8 @@ public final class ObservationMapping {
         Fhir.timestamp(reportDate(r)).ifPresent(b::setIssuedAt);
         for (Reference ref : r.getResult()) {
             Observation o = ref.getResource() instanceof Observation inline
-                    ? inline : observationsById.get(ref.getReferenceElement().getIdPart());
+                    ? inline
+                    : observationsById.get(ref.getReferenceElement().getIdPart());
             if (o != null) {
                 b.addResults(result(o));
             } else if (ref.hasDisplay()) {
@@ -181,7 +183,8 @@ public final class ObservationMapping {
         } else if (b.hasLow() || b.hasHigh()) {
             String unit = b.getUnit().isEmpty() ? "" : " " + b.getUnit();
             if (b.hasLow() && b.hasHigh()) {
-                b.setText(ClinicalMapping.plain(r.getLow().getValue()) + "-" + ClinicalMapping.plain(r.getHigh().getValue()) + unit);
+                b.setText(ClinicalMapping.plain(r.getLow().getValue()) + "-"
+                        + ClinicalMapping.plain(r.getHigh().getValue()) + unit);
             } else if (b.hasLow()) {
                 b.setText(">=" + ClinicalMapping.plain(r.getLow().getValue()) + unit);
             } else {

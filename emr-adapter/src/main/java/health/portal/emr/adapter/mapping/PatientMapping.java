@@ -1,23 +1,25 @@
 package health.portal.emr.adapter.mapping;
 
 import health.portal.proto.records.v1.PatientProfile;
-import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 
+import java.util.stream.Collectors;
+
 /** US Core Patient -> PatientProfile (no clinical content). */
 public final class PatientMapping {
 
-    private PatientMapping() {
-    }
+    private PatientMapping() {}
 
     public static PatientProfile profile(Patient patient) {
         HumanName name = preferredName(patient);
         PatientProfile.Builder b = PatientProfile.newBuilder().setPatientId(Fhir.id(patient));
         if (name != null) {
-            b.setGivenName(name.getGiven().stream().map(StringType::getValue)
-                    .filter(v -> v != null && !v.isBlank()).collect(Collectors.joining(" ")));
+            b.setGivenName(name.getGiven().stream()
+                    .map(StringType::getValue)
+                    .filter(v -> v != null && !v.isBlank())
+                    .collect(Collectors.joining(" ")));
             b.setFamilyName(Fhir.nz(name.getFamily()));
             if (!name.hasGiven() && !name.hasFamily() && name.hasText()) {
                 b.setFamilyName(name.getText());

@@ -1,6 +1,7 @@
 package health.portal.emr.adapter.smart;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -17,8 +18,7 @@ final class ClientAssertion {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private ClientAssertion() {
-    }
+    private ClientAssertion() {}
 
     static String create(SmartBackendSettings settings, Clock clock) {
         SigningAlgorithm alg = SigningAlgorithm.forKey(settings.privateKey());

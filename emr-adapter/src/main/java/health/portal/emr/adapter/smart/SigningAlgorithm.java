@@ -24,7 +24,8 @@ public enum SigningAlgorithm {
         if (key instanceof RSAPrivateKey) {
             return RS384;
         }
-        if (key instanceof ECPrivateKey ec && ec.getParams().getCurve().getField().getFieldSize() == 384) {
+        if (key instanceof ECPrivateKey ec
+                && ec.getParams().getCurve().getField().getFieldSize() == 384) {
             return ES384;
         }
         throw new IllegalArgumentException("SMART backend key must be RSA (RS384) or EC P-384 (ES384)");

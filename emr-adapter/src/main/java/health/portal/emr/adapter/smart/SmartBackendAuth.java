@@ -3,6 +3,7 @@ package health.portal.emr.adapter.smart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.portal.emr.adapter.EmrUnavailableException;
+
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -72,7 +73,8 @@ public class SmartBackendAuth {
             }
             JsonNode json = JSON.readTree(response.body());
             String token = json.path("access_token").asText("");
-            if (token.isEmpty() || !"bearer".equalsIgnoreCase(json.path("token_type").asText("bearer"))) {
+            if (token.isEmpty()
+                    || !"bearer".equalsIgnoreCase(json.path("token_type").asText("bearer"))) {
                 throw new EmrUnavailableException("EMR token endpoint gave no bearer token", null);
             }
             long expiresIn = json.path("expires_in").asLong(300);

@@ -7,9 +7,6 @@ import com.google.protobuf.util.Timestamps;
 import health.portal.proto.records.v1.Interpretation;
 import health.portal.proto.records.v1.LabResult;
 import health.portal.proto.records.v1.PatientProfile;
-import java.io.InputStream;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
@@ -23,6 +20,10 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** US Core resources as Synthea writes them, and a demo patient's flagged labs, mapped to the portal's model. */
 class MappingTest {
@@ -39,7 +40,8 @@ class MappingTest {
     private static Map<String, Resource> load(String file) throws Exception {
         try (InputStream in = MappingTest.class.getResourceAsStream("/fixtures/" + file)) {
             Bundle b = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, in);
-            return b.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+            return b.getEntry().stream()
+                    .map(Bundle.BundleEntryComponent::getResource)
                     .collect(Collectors.toMap(r -> r.getIdElement().getIdPart(), r -> r));
         }
     }
@@ -160,11 +162,18 @@ class MappingTest {
         assertThat(k.getReferenceRange().getText()).isEqualTo("3.5-5.1 mmol/L");
         assertThat(k.getInterpretation()).isEqualTo(Interpretation.HIGH);
 
-        assertThat(ObservationMapping.result((Observation) labs.get("glu")).getInterpretation()).isEqualTo(Interpretation.CRITICAL_LOW);
-        assertThat(ObservationMapping.result((Observation) labs.get("trop")).getInterpretation()).isEqualTo(Interpretation.CRITICAL_HIGH);
-        assertThat(ObservationMapping.result((Observation) labs.get("trop")).getReferenceRange().getText()).isEqualTo("<=0.04 ng/mL");
-        assertThat(ObservationMapping.result((Observation) labs.get("ca")).getInterpretation()).isEqualTo(Interpretation.LOW);
-        assertThat(ObservationMapping.result((Observation) labs.get("hgb")).getInterpretation()).isEqualTo(Interpretation.NORMAL);
+        assertThat(ObservationMapping.result((Observation) labs.get("glu")).getInterpretation())
+                .isEqualTo(Interpretation.CRITICAL_LOW);
+        assertThat(ObservationMapping.result((Observation) labs.get("trop")).getInterpretation())
+                .isEqualTo(Interpretation.CRITICAL_HIGH);
+        assertThat(ObservationMapping.result((Observation) labs.get("trop"))
+                        .getReferenceRange()
+                        .getText())
+                .isEqualTo("<=0.04 ng/mL");
+        assertThat(ObservationMapping.result((Observation) labs.get("ca")).getInterpretation())
+                .isEqualTo(Interpretation.LOW);
+        assertThat(ObservationMapping.result((Observation) labs.get("hgb")).getInterpretation())
+                .isEqualTo(Interpretation.NORMAL);
         LabResult covid = ObservationMapping.result((Observation) labs.get("covid"));
         assertThat(covid.getInterpretation()).isEqualTo(Interpretation.ABNORMAL);
         assertThat(covid.getValueText()).isEqualTo("Positive");
@@ -183,8 +192,8 @@ class MappingTest {
 
     @Test
     void labReportWithItsResults() {
-        var report = ObservationMapping.report((DiagnosticReport) synthea.get("dr-1"),
-                Map.of("obs-a1c", (Observation) synthea.get("obs-a1c")));
+        var report = ObservationMapping.report(
+                (DiagnosticReport) synthea.get("dr-1"), Map.of("obs-a1c", (Observation) synthea.get("obs-a1c")));
         assertThat(report.getName()).isEqualTo("Hemoglobin A1c/Hemoglobin.total in Blood");
         assertThat(report.getStatus()).isEqualTo("final");
         assertThat(Timestamps.toString(report.getIssuedAt())).isEqualTo("2025-04-01T14:00:00Z");
@@ -195,7 +204,8 @@ class MappingTest {
         });
         // a result the EMR did not deliver still shows its name
         var unresolved = ObservationMapping.report((DiagnosticReport) synthea.get("dr-1"), Map.of());
-        assertThat(unresolved.getResultsList()).singleElement()
+        assertThat(unresolved.getResultsList())
+                .singleElement()
                 .satisfies(r -> assertThat(r.getName()).isEqualTo("Hemoglobin A1c/Hemoglobin.total in Blood"));
     }
 

@@ -7,6 +7,8 @@ import health.portal.emr.adapter.EmrClient;
 import health.portal.emr.adapter.EmrSettings;
 import health.portal.emr.adapter.EmrUnavailableException;
 import health.portal.emr.adapter.FixtureAccess;
+import org.junit.jupiter.api.Test;
+
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 
 class SmartBackendAuthTest {
 
@@ -35,8 +36,10 @@ class SmartBackendAuthTest {
     void rs384AssertionIsAcceptedAndTheTokenIsCached() throws Exception {
         KeyPair keys = rsa();
         try (TokenEndpoint endpoint = new TokenEndpoint("portal-records", keys.getPublic(), "RS384")) {
-            var auth = new SmartBackendAuth(new SmartBackendSettings(endpoint.uri(), "portal-records", keys.getPrivate(),
-                    "key-1", "system/*.read", null), Duration.ofSeconds(5));
+            var auth = new SmartBackendAuth(
+                    new SmartBackendSettings(
+                            endpoint.uri(), "portal-records", keys.getPrivate(), "key-1", "system/*.read", null),
+                    Duration.ofSeconds(5));
             String first = auth.accessToken();
             String second = auth.accessToken();
             assertThat(endpoint.rejections).isEmpty();
@@ -49,8 +52,10 @@ class SmartBackendAuthTest {
     void es384AssertionIsAccepted() throws Exception {
         KeyPair keys = ec384();
         try (TokenEndpoint endpoint = new TokenEndpoint("portal-records", keys.getPublic(), "ES384")) {
-            var auth = new SmartBackendAuth(new SmartBackendSettings(endpoint.uri(), "portal-records", keys.getPrivate(),
-                    "key-ec", "system/*.read", null), Duration.ofSeconds(5));
+            var auth = new SmartBackendAuth(
+                    new SmartBackendSettings(
+                            endpoint.uri(), "portal-records", keys.getPrivate(), "key-ec", "system/*.read", null),
+                    Duration.ofSeconds(5));
             assertThat(auth.accessToken()).isEqualTo("tok-0");
             assertThat(endpoint.rejections).isEmpty();
         }
@@ -63,13 +68,27 @@ class SmartBackendAuthTest {
             endpoint.expiresIn = 300;
             AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
             Clock clock = new Clock() {
-                @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-                @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-                @Override public Instant instant() { return now.get(); }
+                @Override
+                public ZoneOffset getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return now.get();
+                }
             };
             endpoint.clock = now::get;
-            var auth = new SmartBackendAuth(new SmartBackendSettings(endpoint.uri(), "portal-records", keys.getPrivate(),
-                    null, null, Duration.ofSeconds(60)), Duration.ofSeconds(5), clock);
+            var auth = new SmartBackendAuth(
+                    new SmartBackendSettings(
+                            endpoint.uri(), "portal-records", keys.getPrivate(), null, null, Duration.ofSeconds(60)),
+                    Duration.ofSeconds(5),
+                    clock);
             assertThat(auth.accessToken()).isEqualTo("tok-0");
             now.set(now.get().plusSeconds(200));
             assertThat(auth.accessToken()).isEqualTo("tok-0");
@@ -84,8 +103,9 @@ class SmartBackendAuthTest {
         KeyPair registered = rsa();
         KeyPair other = rsa();
         try (TokenEndpoint endpoint = new TokenEndpoint("portal-records", registered.getPublic(), "RS384")) {
-            var auth = new SmartBackendAuth(new SmartBackendSettings(endpoint.uri(), "portal-records", other.getPrivate(),
-                    null, null, null), Duration.ofSeconds(5));
+            var auth = new SmartBackendAuth(
+                    new SmartBackendSettings(endpoint.uri(), "portal-records", other.getPrivate(), null, null, null),
+                    Duration.ofSeconds(5));
             assertThatThrownBy(auth::accessToken).isInstanceOf(EmrUnavailableException.class);
             assertThat(endpoint.rejections).containsExactly("signature");
         }
@@ -95,12 +115,18 @@ class SmartBackendAuthTest {
     void theFhirClientSendsTheBearerToken() throws Exception {
         KeyPair keys = rsa();
         try (TokenEndpoint endpoint = new TokenEndpoint("portal-records", keys.getPublic(), "RS384");
-             var fhir = FixtureAccess.server("synthea-record.json")) {
+                var fhir = FixtureAccess.server("synthea-record.json")) {
             FixtureAccess.requireBearer(fhir, "tok-0");
             EmrClient emr = new EmrClient(EmrSettings.defaults(FixtureAccess.baseUrl(fhir))
-                    .withSmart(new SmartBackendSettings(endpoint.uri(), "portal-records", keys.getPrivate(), "key-1",
-                            "system/Patient.read", null)));
-            assertThat(emr.patientProfile("synthea-1")).get()
+                    .withSmart(new SmartBackendSettings(
+                            endpoint.uri(),
+                            "portal-records",
+                            keys.getPrivate(),
+                            "key-1",
+                            "system/Patient.read",
+                            null)));
+            assertThat(emr.patientProfile("synthea-1"))
+                    .get()
                     .satisfies(p -> assertThat(p.getFamilyName()).isEqualTo("Rohan584"));
             assertThat(emr.healthSummary("synthea-1").getAllergiesCount()).isEqualTo(2);
             assertThat(endpoint.issuedTokens).hasSize(1);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,11 +16,11 @@ import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.List;
 
 /**
  * A SMART Backend Services token endpoint on a JDK HttpServer that does what an EMR's authorization server does
@@ -68,8 +69,11 @@ final class TokenEndpoint implements AutoCloseable {
             }
             String token = "tok-" + issuedTokens.size();
             issuedTokens.add(token);
-            send(ex, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\",\"expires_in\":" + expiresIn
-                    + ",\"scope\":\"" + form.get("scope") + "\"}");
+            send(
+                    ex,
+                    200,
+                    "{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\",\"expires_in\":" + expiresIn
+                            + ",\"scope\":\"" + form.get("scope") + "\"}");
         }
     }
 
@@ -97,7 +101,8 @@ final class TokenEndpoint implements AutoCloseable {
             if (!verifier.verify(Base64.getUrlDecoder().decode(jwt[2]))) {
                 return "signature";
             }
-            if (!clientId.equals(claims.path("iss").asText()) || !clientId.equals(claims.path("sub").asText())) {
+            if (!clientId.equals(claims.path("iss").asText())
+                    || !clientId.equals(claims.path("sub").asText())) {
                 return "iss/sub";
             }
             if (!uri().toString().equals(claims.path("aud").asText())) {

@@ -3,6 +3,7 @@ package health.portal.emr.sandbox.faults;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -70,13 +71,21 @@ public final class FaultAdminServlet extends HttpServlet {
     }
 
     private void state(HttpServletResponse response, int status) throws IOException {
-        write(response, status, "application/json", "{\"fail\":" + faults.pendingFailures() + ",\"invalid\":"
-                + faults.pendingInvalidAnswers() + ",\"delayMs\":" + faults.delay().toMillis() + "}");
+        write(
+                response,
+                status,
+                "application/json",
+                "{\"fail\":" + faults.pendingFailures() + ",\"invalid\":" + faults.pendingInvalidAnswers()
+                        + ",\"delayMs\":" + faults.delay().toMillis() + "}");
     }
 
     private static void problem(HttpServletResponse response, String detail) throws IOException {
-        write(response, 400, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"Bad Request\","
-                + "\"status\":400,\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+        write(
+                response,
+                400,
+                "application/problem+json",
+                "{\"type\":\"about:blank\",\"title\":\"Bad Request\"," + "\"status\":400,\"detail\":\""
+                        + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
     }
 
     private static void write(HttpServletResponse response, int status, String type, String body) throws IOException {

@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -14,7 +15,8 @@ public final class FaultFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     static final String FHIR_JSON = "application/fhir+json;charset=UTF-8";
     /** Cut off mid-way: no JSON parser accepts it. */
-    static final String MALFORMED_BODY = "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":{";
+    static final String MALFORMED_BODY =
+            "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":{";
 
     private final transient Faults faults;
 
@@ -25,7 +27,9 @@ public final class FaultFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String path = request.getPathInfo() == null ? request.getServletPath() : request.getServletPath() + request.getPathInfo();
+        String path = request.getPathInfo() == null
+                ? request.getServletPath()
+                : request.getServletPath() + request.getPathInfo();
         if (path.equals("/fhir/metadata")) {
             chain.doFilter(request, response);
             return;
@@ -39,8 +43,12 @@ public final class FaultFilter extends HttpFilter {
             }
         }
         switch (faults.next()) {
-            case FAIL -> write(response, 500, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-                    + "\"code\":\"exception\",\"diagnostics\":\"Injected failure (emr-sandbox fault switch)\"}]}");
+            case FAIL ->
+                write(
+                        response,
+                        500,
+                        "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                                + "\"code\":\"exception\",\"diagnostics\":\"Injected failure (emr-sandbox fault switch)\"}]}");
             case INVALID -> write(response, 200, MALFORMED_BODY);
             case PASS -> chain.doFilter(request, response);
         }

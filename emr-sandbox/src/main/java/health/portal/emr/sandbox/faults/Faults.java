@@ -55,7 +55,11 @@ public final class Faults {
         return Duration.ofMillis(delayMillis.get());
     }
 
-    enum Action { PASS, FAIL, INVALID }
+    enum Action {
+        PASS,
+        FAIL,
+        INVALID
+    }
 
     /** Decides the fate of one request, using up one pending fault. */
     Action next() {

@@ -11,10 +11,11 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.portal.emr.sandbox.store.FhirStore;
 import health.portal.emr.sandbox.store.ResourceView;
-import java.util.List;
-import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
+
+import java.util.List;
+import java.util.function.Predicate;
 
 /** Read by id for every served type; subclasses add their searches. */
 abstract class BaseProvider<T extends Resource> implements IResourceProvider {
@@ -48,12 +49,21 @@ abstract class BaseProvider<T extends Resource> implements IResourceProvider {
     }
 
     /** The patient's resources of this type with the given categories, codes and date, sorted by date. */
-    protected IBundleProvider byCategoryCodeAndDate(ReferenceParam patient, ReferenceParam subject,
-                                                    TokenAndListParam category, TokenAndListParam code,
-                                                    DateRangeParam date, SortSpec sort) {
-        return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
-                v -> Matching.tokens(v.categories(), category) && Matching.tokens(v.codes(), code)
-                        && Matching.date(v, date)), sort, "date"));
+    protected IBundleProvider byCategoryCodeAndDate(
+            ReferenceParam patient,
+            ReferenceParam subject,
+            TokenAndListParam category,
+            TokenAndListParam code,
+            DateRangeParam date,
+            SortSpec sort) {
+        return result(Matching.sort(
+                filter(
+                        Matching.candidates(store, typeName(), patient, subject),
+                        v -> Matching.tokens(v.categories(), category)
+                                && Matching.tokens(v.codes(), code)
+                                && Matching.date(v, date)),
+                sort,
+                "date"));
     }
 
     protected static List<ResourceView> filter(List<ResourceView> views, Predicate<ResourceView> predicate) {

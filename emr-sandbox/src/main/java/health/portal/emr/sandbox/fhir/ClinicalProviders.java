@@ -10,7 +10,6 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenAndListParam;
 import health.portal.emr.sandbox.store.FhirStore;
-import java.util.List;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Condition;
@@ -26,18 +25,29 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Questionnaire;
 
+import java.util.List;
+
 /** Read and search for the clinical and directory resource types (Patient and the writable types live apart). */
 final class ClinicalProviders {
 
-    private ClinicalProviders() {
-    }
+    private ClinicalProviders() {}
 
     static List<BaseProvider<?>> all(FhirStore store) {
-        return List.of(new AllergyIntolerances(store), new Conditions(store), new MedicationRequests(store),
-                new Medications(store), new Immunizations(store), new Observations(store),
-                new DiagnosticReports(store), new Encounters(store), new Appointments(store),
-                new DocumentReferences(store), new Practitioners(store), new Organizations(store),
-                new Locations(store), new Questionnaires(store));
+        return List.of(
+                new AllergyIntolerances(store),
+                new Conditions(store),
+                new MedicationRequests(store),
+                new Medications(store),
+                new Immunizations(store),
+                new Observations(store),
+                new DiagnosticReports(store),
+                new Encounters(store),
+                new Appointments(store),
+                new DocumentReferences(store),
+                new Practitioners(store),
+                new Organizations(store),
+                new Locations(store),
+                new Questionnaires(store));
     }
 
     static final class AllergyIntolerances extends BaseProvider<AllergyIntolerance> {
@@ -51,8 +61,12 @@ final class ClinicalProviders {
                 @OptionalParam(name = "code") TokenAndListParam code,
                 @OptionalParam(name = "date") DateRangeParam date,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient),
-                    v -> Matching.tokens(v.codes(), code) && Matching.date(v, date)), sort, "date"));
+            return result(Matching.sort(
+                    filter(
+                            Matching.candidates(store, typeName(), patient),
+                            v -> Matching.tokens(v.codes(), code) && Matching.date(v, date)),
+                    sort,
+                    "date"));
         }
     }
 
@@ -68,9 +82,13 @@ final class ClinicalProviders {
                 @OptionalParam(name = Condition.SP_CATEGORY) TokenAndListParam category,
                 @OptionalParam(name = Condition.SP_CODE) TokenAndListParam code,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
-                    v -> Matching.tokens(v.categories(), category) && Matching.tokens(v.codes(), code)),
-                    sort, "onset-date", "date"));
+            return result(Matching.sort(
+                    filter(
+                            Matching.candidates(store, typeName(), patient, subject),
+                            v -> Matching.tokens(v.categories(), category) && Matching.tokens(v.codes(), code)),
+                    sort,
+                    "onset-date",
+                    "date"));
         }
     }
 
@@ -86,8 +104,12 @@ final class ClinicalProviders {
                 @OptionalParam(name = MedicationRequest.SP_CODE) TokenAndListParam code,
                 @OptionalParam(name = MedicationRequest.SP_AUTHOREDON) DateRangeParam authoredOn,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
-                    v -> Matching.tokens(v.codes(), code) && Matching.date(v, authoredOn)), sort, "authoredon"));
+            return result(Matching.sort(
+                    filter(
+                            Matching.candidates(store, typeName(), patient, subject),
+                            v -> Matching.tokens(v.codes(), code) && Matching.date(v, authoredOn)),
+                    sort,
+                    "authoredon"));
         }
     }
 
@@ -107,8 +129,10 @@ final class ClinicalProviders {
                 @OptionalParam(name = Immunization.SP_PATIENT) ReferenceParam patient,
                 @OptionalParam(name = Immunization.SP_DATE) DateRangeParam date,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient),
-                    v -> Matching.date(v, date)), sort, "date"));
+            return result(Matching.sort(
+                    filter(Matching.candidates(store, typeName(), patient), v -> Matching.date(v, date)),
+                    sort,
+                    "date"));
         }
     }
 
@@ -157,8 +181,10 @@ final class ClinicalProviders {
                 @OptionalParam(name = Encounter.SP_SUBJECT) ReferenceParam subject,
                 @OptionalParam(name = Encounter.SP_DATE) DateRangeParam date,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
-                    v -> Matching.date(v, date)), sort, "date"));
+            return result(Matching.sort(
+                    filter(Matching.candidates(store, typeName(), patient, subject), v -> Matching.date(v, date)),
+                    sort,
+                    "date"));
         }
     }
 
@@ -178,9 +204,14 @@ final class ClinicalProviders {
                 practitioner = new ReferenceParam("Practitioner/" + practitioner.getIdPart());
             }
             ReferenceParam practitionerActor = practitioner;
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient),
-                    v -> Matching.reference(v.actors(), actor) && Matching.reference(v.actors(), practitionerActor)
-                            && Matching.date(v, date)), sort, "date"));
+            return result(Matching.sort(
+                    filter(
+                            Matching.candidates(store, typeName(), patient),
+                            v -> Matching.reference(v.actors(), actor)
+                                    && Matching.reference(v.actors(), practitionerActor)
+                                    && Matching.date(v, date)),
+                    sort,
+                    "date"));
         }
     }
 
@@ -210,7 +241,8 @@ final class ClinicalProviders {
         public IBundleProvider search(
                 @OptionalParam(name = Practitioner.SP_IDENTIFIER) TokenAndListParam identifier,
                 @OptionalParam(name = Practitioner.SP_NAME) StringParam name) {
-            return result(filter(store.all(typeName()),
+            return result(filter(
+                    store.all(typeName()),
                     v -> Matching.tokens(v.identifiers(), identifier) && Matching.string(v.names(), name)));
         }
     }
@@ -224,7 +256,8 @@ final class ClinicalProviders {
         public IBundleProvider search(
                 @OptionalParam(name = Organization.SP_IDENTIFIER) TokenAndListParam identifier,
                 @OptionalParam(name = Organization.SP_NAME) StringParam name) {
-            return result(filter(store.all(typeName()),
+            return result(filter(
+                    store.all(typeName()),
                     v -> Matching.tokens(v.identifiers(), identifier) && Matching.string(v.names(), name)));
         }
     }
@@ -246,8 +279,7 @@ final class ClinicalProviders {
         }
 
         @Search
-        public IBundleProvider search(
-                @OptionalParam(name = Questionnaire.SP_IDENTIFIER) TokenAndListParam identifier) {
+        public IBundleProvider search(@OptionalParam(name = Questionnaire.SP_IDENTIFIER) TokenAndListParam identifier) {
             return result(filter(store.all(typeName()), v -> Matching.tokens(v.identifiers(), identifier)));
         }
     }

@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.portal.emr.sandbox.store.FhirStore;
 import health.portal.emr.sandbox.store.ResourceView;
+
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
@@ -20,8 +21,7 @@ import java.util.function.Function;
 /** Search parameter semantics shared by the resource providers. */
 final class Matching {
 
-    private Matching() {
-    }
+    private Matching() {}
 
     /**
      * The candidates of a search: the record of the patient named by {@code patient} / {@code subject}
@@ -105,7 +105,8 @@ final class Matching {
         }
         String wanted = param.getValue().toLowerCase(Locale.ROOT);
         for (String value : values) {
-            if (param.isExact() ? value.equals(wanted)
+            if (param.isExact()
+                    ? value.equals(wanted)
                     : param.isContains() ? value.contains(wanted) : startsWithAnyWord(value, wanted)) {
                 return true;
             }
@@ -152,8 +153,8 @@ final class Matching {
         }
         String name = sort.getParamName();
         if (!List.of(supported).contains(name)) {
-            throw new InvalidRequestException("Unsupported _sort parameter '" + name + "'; supported: "
-                    + String.join(", ", supported));
+            throw new InvalidRequestException(
+                    "Unsupported _sort parameter '" + name + "'; supported: " + String.join(", ", supported));
         }
         Function<ResourceView, Long> key = view -> view.hasDate() ? view.dateLow() : null;
         Comparator<ResourceView> byDate = Comparator.comparing(key, Comparator.nullsLast(Comparator.naturalOrder()));

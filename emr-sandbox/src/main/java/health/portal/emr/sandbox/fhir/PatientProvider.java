@@ -1,11 +1,11 @@
 package health.portal.emr.sandbox.fhir;
 
+import ca.uhn.fhir.model.valueset.BundleTypeEnum;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Search;
-import ca.uhn.fhir.model.valueset.BundleTypeEnum;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.param.DateRangeParam;
@@ -16,11 +16,12 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.portal.emr.sandbox.store.FhirStore;
 import health.portal.emr.sandbox.store.ResourceView;
-import java.util.ArrayList;
-import java.util.List;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** Patient read and search, and {@code Patient/{id}/$everything}. */
 final class PatientProvider extends BaseProvider<Patient> {
@@ -38,12 +39,14 @@ final class PatientProvider extends BaseProvider<Patient> {
             @OptionalParam(name = Patient.SP_FAMILY) StringParam family,
             @OptionalParam(name = Patient.SP_GIVEN) StringParam given) {
         List<ResourceView> candidates = id == null ? store.all("Patient") : byIds(id);
-        return result(filter(candidates, v -> matchesId(v, id)
-                && Matching.tokens(v.identifiers(), identifier)
-                && Matching.date(v, birthdate)
-                && Matching.string(v.names(), name)
-                && Matching.string(v.names(), family)
-                && Matching.string(v.names(), given)));
+        return result(filter(
+                candidates,
+                v -> matchesId(v, id)
+                        && Matching.tokens(v.identifiers(), identifier)
+                        && Matching.date(v, birthdate)
+                        && Matching.string(v.names(), name)
+                        && Matching.string(v.names(), family)
+                        && Matching.string(v.names(), given)));
     }
 
     private List<ResourceView> byIds(TokenAndListParam ids) {

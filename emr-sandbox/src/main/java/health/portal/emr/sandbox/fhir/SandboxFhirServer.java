@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import health.portal.emr.sandbox.store.FhirStore;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,12 +3,13 @@ package health.portal.emr.sandbox.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import health.portal.emr.sandbox.store.ResourceView;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.InstantType;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
 
 /**
  * A search result: the matching resources picked when the search ran, parsed a page at a time. HAPI keeps it in

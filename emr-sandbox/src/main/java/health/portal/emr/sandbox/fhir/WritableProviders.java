@@ -16,13 +16,14 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.portal.emr.sandbox.store.FhirStore;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The types the portal writes: Communication (messages) and QuestionnaireResponse (forms). Creates honour
@@ -30,8 +31,7 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class WritableProviders {
 
-    private WritableProviders() {
-    }
+    private WritableProviders() {}
 
     static MethodOutcome create(FhirStore store, Resource resource, Reference subject, String conditionalUrl) {
         if (subject == null || !subject.hasReference()) {
@@ -39,8 +39,8 @@ final class WritableProviders {
         }
         IdType subjectId = new IdType(subject.getReference());
         if (!"Patient".equals(subjectId.getResourceType()) || !store.patientExists(subjectId.getIdPart())) {
-            throw new UnprocessableEntityException(resource.fhirType() + ".subject " + subject.getReference()
-                    + " is not a known Patient");
+            throw new UnprocessableEntityException(
+                    resource.fhirType() + ".subject " + subject.getReference() + " is not a known Patient");
         }
         subject.setReference("Patient/" + subjectId.getIdPart());
         String identifier = conditionalIdentifier(conditionalUrl);
@@ -69,7 +69,8 @@ final class WritableProviders {
         }
         String identifier = URLDecoder.decode(query.substring("identifier=".length()), StandardCharsets.UTF_8);
         if (!identifier.contains("|") || identifier.endsWith("|")) {
-            throw new InvalidRequestException("If-None-Exist identifier must be system|value; got '" + identifier + "'");
+            throw new InvalidRequestException(
+                    "If-None-Exist identifier must be system|value; got '" + identifier + "'");
         }
         return identifier;
     }
@@ -80,8 +81,8 @@ final class WritableProviders {
         }
 
         @Create
-        public MethodOutcome create(@ResourceParam Communication communication,
-                                    @ConditionalUrlParam String conditionalUrl) {
+        public MethodOutcome create(
+                @ResourceParam Communication communication, @ConditionalUrlParam String conditionalUrl) {
             return WritableProviders.create(store, communication, communication.getSubject(), conditionalUrl);
         }
 
@@ -93,9 +94,14 @@ final class WritableProviders {
                 @OptionalParam(name = Communication.SP_CATEGORY) TokenAndListParam category,
                 @OptionalParam(name = Communication.SP_SENT) DateRangeParam sent,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
-                    v -> Matching.tokens(v.identifiers(), identifier) && Matching.tokens(v.categories(), category)
-                            && Matching.date(v, sent)), sort, "sent"));
+            return result(Matching.sort(
+                    filter(
+                            Matching.candidates(store, typeName(), patient, subject),
+                            v -> Matching.tokens(v.identifiers(), identifier)
+                                    && Matching.tokens(v.categories(), category)
+                                    && Matching.date(v, sent)),
+                    sort,
+                    "sent"));
         }
     }
 
@@ -105,8 +111,8 @@ final class WritableProviders {
         }
 
         @Create
-        public MethodOutcome create(@ResourceParam QuestionnaireResponse response,
-                                    @ConditionalUrlParam String conditionalUrl) {
+        public MethodOutcome create(
+                @ResourceParam QuestionnaireResponse response, @ConditionalUrlParam String conditionalUrl) {
             return WritableProviders.create(store, response, response.getSubject(), conditionalUrl);
         }
 
@@ -117,9 +123,12 @@ final class WritableProviders {
                 @OptionalParam(name = QuestionnaireResponse.SP_IDENTIFIER) TokenAndListParam identifier,
                 @OptionalParam(name = QuestionnaireResponse.SP_AUTHORED) DateRangeParam authored,
                 @Sort SortSpec sort) {
-            return result(Matching.sort(filter(Matching.candidates(store, typeName(), patient, subject),
-                    v -> Matching.tokens(v.identifiers(), identifier) && Matching.date(v, authored)),
-                    sort, "authored"));
+            return result(Matching.sort(
+                    filter(
+                            Matching.candidates(store, typeName(), patient, subject),
+                            v -> Matching.tokens(v.identifiers(), identifier) && Matching.date(v, authored)),
+                    sort,
+                    "authored"));
         }
     }
 }

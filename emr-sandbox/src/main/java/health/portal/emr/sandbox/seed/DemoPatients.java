@@ -2,6 +2,9 @@ package health.portal.emr.sandbox.seed;
 
 import ca.uhn.fhir.parser.IParser;
 import health.portal.emr.sandbox.store.FhirStore;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,8 +13,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * The hand-written demo record (resource {@code demo/demo-patients.json}) the launcher and tests rely on.
@@ -28,8 +29,7 @@ public final class DemoPatients {
 
     private static final Pattern RELATIVE_DAY = Pattern.compile("@@DAYS([+-]\\d+)@@");
 
-    private DemoPatients() {
-    }
+    private DemoPatients() {}
 
     /** Loads the demo bundle and returns the number of demo patients. */
     public static int load(FhirStore store) {
@@ -56,7 +56,8 @@ public final class DemoPatients {
             Matcher m = RELATIVE_DAY.matcher(raw);
             StringBuilder out = new StringBuilder(raw.length());
             while (m.find()) {
-                m.appendReplacement(out, today.plusDays(Long.parseLong(m.group(1))).toString());
+                m.appendReplacement(
+                        out, today.plusDays(Long.parseLong(m.group(1))).toString());
             }
             m.appendTail(out);
             return out.toString();

@@ -15,14 +15,14 @@ public final class SyntheaBuildStep {
     /** The set packaged into the jar; {@code EmrSandbox.Options} defaults to it. */
     public static final SyntheaData.Key DEFAULT_SET = new SyntheaData.Key(42, 10, 5);
 
-    private SyntheaBuildStep() {
-    }
+    private SyntheaBuildStep() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 4) {
             throw new IllegalArgumentException("usage: SyntheaBuildStep mavenHome runnerPom offline targetFolder");
         }
-        SyntheaData.Maven maven = new SyntheaData.Maven(Path.of(args[0]), Path.of(args[1]), args[2].equals("offline=true"));
+        SyntheaData.Maven maven =
+                new SyntheaData.Maven(Path.of(args[0]), Path.of(args[1]), args[2].equals("offline=true"));
         Path cached = SyntheaData.ensureGenerated(DEFAULT_SET, SyntheaData.cacheRoot(), maven);
         Path target = Path.of(args[3]).resolve(DEFAULT_SET.folderName());
         Files.createDirectories(target);

@@ -34,6 +34,7 @@ public final class SyntheaData {
     /** Resource types the sandbox does not serve; dropping them at export keeps sets small. */
     static final String EXCLUDED_RESOURCES = "Claim,ExplanationOfBenefit,Provenance,SupplyDelivery,ImagingStudy,"
             + "Media,Device,Procedure,CarePlan,CareTeam,MedicationAdministration";
+
     static final String INDEX_FILE = "index.txt";
     static final String CLASSPATH_FILE = "synthea-classpath.txt";
     private static final long GENERATION_TIMEOUT_MINUTES = 60;
@@ -61,8 +62,7 @@ public final class SyntheaData {
         InputStream open() throws IOException;
     }
 
-    private SyntheaData() {
-    }
+    private SyntheaData() {}
 
     public static Path cacheRoot() {
         String configured = System.getenv("SANDBOX_SYNTHEA_CACHE");
@@ -141,9 +141,19 @@ public final class SyntheaData {
             String classPath = syntheaClassPath(cacheRoot, maven);
             Path work = Files.createTempDirectory(cacheRoot, key.folderName() + ".tmp-");
             List<String> command = new ArrayList<>(List.of(
-                    currentJava(), "-Xmx3g", "-cp", classPath, "App",
-                    "-s", Long.toString(key.seed()), "-cs", Long.toString(key.seed()),
-                    "-p", Integer.toString(key.patients()), "-r", REFERENCE_DATE,
+                    currentJava(),
+                    "-Xmx3g",
+                    "-cp",
+                    classPath,
+                    "App",
+                    "-s",
+                    Long.toString(key.seed()),
+                    "-cs",
+                    Long.toString(key.seed()),
+                    "-p",
+                    Integer.toString(key.patients()),
+                    "-r",
+                    REFERENCE_DATE,
                     "--exporter.baseDirectory=" + work.resolve("out"),
                     "--exporter.years_of_history=" + key.yearsOfHistory(),
                     "--exporter.metadata.export=false",
@@ -165,8 +175,8 @@ public final class SyntheaData {
                 throw new IllegalStateException("Synthea did not finish within " + GENERATION_TIMEOUT_MINUTES + " min");
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("Synthea failed with exit code " + process.exitValue()
-                        + "; see " + work.resolve("synthea.log"));
+                throw new IllegalStateException("Synthea failed with exit code " + process.exitValue() + "; see "
+                        + work.resolve("synthea.log"));
             }
             Path fhir = work.resolve("out").resolve("fhir");
             List<String> names = new ArrayList<>();
@@ -212,16 +222,15 @@ public final class SyntheaData {
     }
 
     /** How the build resolves Synthea: its Maven installation and the synthea-runner pom. */
-    public record Maven(Path home, Path runnerPom, boolean offline) {
-    }
+    public record Maven(Path home, Path runnerPom, boolean offline) {}
 
-    private static String syntheaClassPath(Path cacheRoot, Maven maven)
-            throws IOException, InterruptedException {
+    private static String syntheaClassPath(Path cacheRoot, Maven maven) throws IOException, InterruptedException {
         Path file = cacheRoot.resolve(CLASSPATH_FILE);
         if (Files.isRegularFile(file)) {
             String classPath = Files.readString(file).trim();
-            boolean complete = !classPath.isEmpty() && Arrays.stream(classPath.split(java.io.File.pathSeparator))
-                    .allMatch(jar -> Files.isRegularFile(Path.of(jar)));
+            boolean complete = !classPath.isEmpty()
+                    && Arrays.stream(classPath.split(java.io.File.pathSeparator))
+                            .allMatch(jar -> Files.isRegularFile(Path.of(jar)));
             if (complete) {
                 return classPath;
             }
@@ -236,8 +245,14 @@ public final class SyntheaData {
     private static String resolveClassPath(Maven maven, Path target) throws IOException, InterruptedException {
         boolean windows = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("win");
         Path mvn = maven.home().resolve("bin").resolve(windows ? "mvn.cmd" : "mvn");
-        List<String> command = new ArrayList<>(List.of(mvn.toString(), "-q", "-B", "-f", maven.runnerPom().toString(),
-                "dependency:build-classpath", "-Dmdep.outputFile=" + target.toAbsolutePath()));
+        List<String> command = new ArrayList<>(List.of(
+                mvn.toString(),
+                "-q",
+                "-B",
+                "-f",
+                maven.runnerPom().toString(),
+                "dependency:build-classpath",
+                "-Dmdep.outputFile=" + target.toAbsolutePath()));
         if (maven.offline()) {
             command.add("-o");
         }

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  */
 public final class CloneFamily {
 
-    private static final Pattern UUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern CLONE_ID = Pattern.compile("(.+)-c(\\d{1,6})");
 
     private final String basePatientId;
@@ -48,8 +48,7 @@ public final class CloneFamily {
         return m.matches() ? new CloneRef(m.group(1), Integer.parseInt(m.group(2))) : null;
     }
 
-    record CloneRef(String baseId, int number) {
-    }
+    record CloneRef(String baseId, int number) {}
 
     /** Rewrites every id of this family inside the text (JSON body, identifier or reference) for clone k. */
     String rewrite(String text, int clone) {

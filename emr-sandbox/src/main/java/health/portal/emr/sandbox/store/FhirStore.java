@@ -1,6 +1,8 @@
 package health.portal.emr.sandbox.store;
 
 import ca.uhn.fhir.context.FhirContext;
+import org.hl7.fhir.r4.model.Resource;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +16,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * The sandbox's in-memory FHIR R4 store: resources by type and id, by patient and by identifier.
@@ -95,7 +96,11 @@ public final class FhirStore {
         if (!resource.getMeta().hasLastUpdated()) {
             resource.getMeta().setLastUpdated(new Date());
         }
-        StoredResource stored = new StoredResource(type, id, Indexer.index(resource), family,
+        StoredResource stored = new StoredResource(
+                type,
+                id,
+                Indexer.index(resource),
+                family,
                 fhirContext.newJsonParser().encodeResourceToString(resource));
         lock.writeLock().lock();
         try {
@@ -104,10 +109,16 @@ public final class FhirStore {
                 unindex(previous);
             }
             if (stored.index.patientId() != null) {
-                byPatient.get(type).computeIfAbsent(stored.index.patientId(), k -> new ArrayList<>(4)).add(stored);
+                byPatient
+                        .get(type)
+                        .computeIfAbsent(stored.index.patientId(), k -> new ArrayList<>(4))
+                        .add(stored);
             }
             for (String identifier : stored.index.identifiers()) {
-                byIdentifier.get(type).computeIfAbsent(identifier, k -> new ArrayList<>(1)).add(stored);
+                byIdentifier
+                        .get(type)
+                        .computeIfAbsent(identifier, k -> new ArrayList<>(1))
+                        .add(stored);
             }
         } finally {
             lock.writeLock().unlock();
@@ -116,10 +127,16 @@ public final class FhirStore {
 
     private void unindex(StoredResource previous) {
         if (previous.index.patientId() != null) {
-            byPatient.get(previous.type).getOrDefault(previous.index.patientId(), new ArrayList<>()).remove(previous);
+            byPatient
+                    .get(previous.type)
+                    .getOrDefault(previous.index.patientId(), new ArrayList<>())
+                    .remove(previous);
         }
         for (String identifier : previous.index.identifiers()) {
-            byIdentifier.get(previous.type).getOrDefault(identifier, new ArrayList<>()).remove(previous);
+            byIdentifier
+                    .get(previous.type)
+                    .getOrDefault(identifier, new ArrayList<>())
+                    .remove(previous);
         }
     }
 
@@ -133,7 +150,8 @@ public final class FhirStore {
         lock.writeLock().lock();
         try {
             if (identifier != null) {
-                List<StoredResource> matches = byIdentifier.get(resource.fhirType()).getOrDefault(identifier, List.of());
+                List<StoredResource> matches =
+                        byIdentifier.get(resource.fhirType()).getOrDefault(identifier, List.of());
                 if (matches.size() > 1) {
                     throw new IllegalStateException(matches.size() + " resources match identifier " + identifier);
                 }
@@ -151,8 +169,7 @@ public final class FhirStore {
         }
     }
 
-    public record Created(ResourceView view, boolean created) {
-    }
+    public record Created(ResourceView view, boolean created) {}
 
     public Optional<ResourceView> read(String type, String id) {
         lock.readLock().lock();

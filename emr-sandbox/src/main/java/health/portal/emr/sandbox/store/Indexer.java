@@ -1,10 +1,6 @@
 package health.portal.emr.sandbox.store;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.List;
-import java.util.Locale;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
@@ -32,16 +28,34 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Type;
 
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+
 /** Extracts the search fields of the resource types the sandbox serves. */
 final class Indexer {
 
-    private Indexer() {
-    }
+    private Indexer() {}
 
     /** The resource types the sandbox stores and serves. */
-    static final List<String> TYPES = List.of("Patient", "AllergyIntolerance", "Condition", "MedicationRequest",
-            "Medication", "Immunization", "Observation", "DiagnosticReport", "Encounter", "Appointment",
-            "DocumentReference", "Practitioner", "Organization", "Location", "Questionnaire", "QuestionnaireResponse",
+    static final List<String> TYPES = List.of(
+            "Patient",
+            "AllergyIntolerance",
+            "Condition",
+            "MedicationRequest",
+            "Medication",
+            "Immunization",
+            "Observation",
+            "DiagnosticReport",
+            "Encounter",
+            "Appointment",
+            "DocumentReference",
+            "Practitioner",
+            "Organization",
+            "Location",
+            "Questionnaire",
+            "QuestionnaireResponse",
             "Communication");
 
     static ResourceIndex index(Resource resource) {
@@ -185,7 +199,9 @@ final class Indexer {
         final List<String> names = new ArrayList<>();
 
         void patient(Reference reference) {
-            if (reference != null && reference.hasReference() && reference.getReferenceElement().getResourceType() != null
+            if (reference != null
+                    && reference.hasReference()
+                    && reference.getReferenceElement().getResourceType() != null
                     && reference.getReferenceElement().getResourceType().equals("Patient")) {
                 patient = reference.getReferenceElement().getIdPart();
             }
@@ -244,8 +260,15 @@ final class Indexer {
         }
 
         ResourceIndex build() {
-            return new ResourceIndex(patient, low, high == Long.MIN_VALUE ? low : high, array(codes),
-                    array(categories), array(identifiers), array(actors), array(names));
+            return new ResourceIndex(
+                    patient,
+                    low,
+                    high == Long.MIN_VALUE ? low : high,
+                    array(codes),
+                    array(categories),
+                    array(identifiers),
+                    array(actors),
+                    array(names));
         }
 
         private static String[] array(List<String> list) {

@@ -1,9 +1,10 @@
 package health.portal.emr.sandbox.store;
 
 import ca.uhn.fhir.context.FhirContext;
+import org.hl7.fhir.r4.model.Resource;
+
 import java.util.Arrays;
 import java.util.List;
-import org.hl7.fhir.r4.model.Resource;
 
 /** A stored resource as the API sees it: the original (clone 0) or one of its clones. */
 public final class ResourceView {
@@ -74,7 +75,9 @@ public final class ResourceView {
     }
 
     private List<String> rewriteAll(String[] values) {
-        return clone == 0 ? Arrays.asList(values) : Arrays.stream(values).map(this::rewrite).toList();
+        return clone == 0
+                ? Arrays.asList(values)
+                : Arrays.stream(values).map(this::rewrite).toList();
     }
 
     @Override
