@@ -1,6 +1,6 @@
 package health.portal.messaging;
 
-import health.portal.infra.boot.StatefulServiceContract;
+import health.portal.testsupport.StatefulServiceContract;
 
 /** messaging-service boots on its own PostgreSQL database, migrates it, reports ready and refuses calls without a token. */
 class MessagingServiceBootTest extends StatefulServiceContract {}

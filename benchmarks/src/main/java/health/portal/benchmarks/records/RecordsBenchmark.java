@@ -11,7 +11,7 @@ import health.portal.benchmarks.support.TokenRenewal;
 import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.infra.keycloak.KeycloakServer;
 import health.portal.launcher.DemoPatient;
-import health.portal.launcher.LocalStack;
+import health.portal.launcher.LocalPortal;
 import health.portal.launcher.PortPlan;
 import health.portal.proto.records.v1.PatientRequest;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
@@ -85,10 +85,11 @@ public final class RecordsBenchmark {
                 "--gateway.rate-limit.per-user=1000000000",
                 "--gateway.redis-key-prefix=" + redisPrefix,
                 "--spring.session.redis.namespace=" + redisPrefix + "session");
-        LocalStack.Tuning tuning = new LocalStack.Tuning(parameters.serviceJvm(), Map.of("gateway", gatewayArguments));
+        LocalPortal.Tuning tuning =
+                new LocalPortal.Tuning(parameters.serviceJvm(), Map.of("gateway", gatewayArguments));
         long begin = System.nanoTime();
         log.info("Starting the portal with {} sandbox patients", parameters.patients());
-        try (LocalStack stack = LocalStack.start(PortPlan.free(), parameters.logs(), parameters.patients(), tuning)) {
+        try (LocalPortal stack = LocalPortal.start(PortPlan.free(), parameters.logs(), parameters.patients(), tuning)) {
             long startSeconds = Duration.ofNanos(System.nanoTime() - begin).toSeconds();
             DemoPatient.Credentials demo = enrollDemoPatient(stack);
             String fhirBase = "http://localhost:" + stack.ports().emrSandbox() + "/fhir";
@@ -131,7 +132,7 @@ public final class RecordsBenchmark {
     }
 
     /** The demo patient enrolled as a patient enrolls (identity-service); null when enrollment failed. */
-    private static DemoPatient.Credentials enrollDemoPatient(LocalStack stack) {
+    private static DemoPatient.Credentials enrollDemoPatient(LocalPortal stack) {
         try {
             return DemoPatient.enroll(stack);
         } catch (RuntimeException e) {
@@ -303,7 +304,7 @@ public final class RecordsBenchmark {
         return new MarkdownReport("Health summary under load (issue 4)", Machine.current(), date)
                 .section("Setup")
                 .bullets(List.of(
-                        "The whole portal as `LocalStack` (the launcher) runs it, every process on this machine: "
+                        "The whole portal as `LocalPortal` (the launcher) runs it, every process on this machine: "
                                 + "Keycloak, Kafka (KRaft), PostgreSQL, Redis, SMTP, emr-sandbox, records-service, "
                                 + "identity-, messaging-, billing-service, gateway; plus the load generator itself. "
                                 + "All traffic on loopback.",

@@ -20,12 +20,12 @@ import java.time.Duration;
  */
 class PortalSmokeIT {
 
-    static LocalStack stack;
+    static LocalPortal stack;
     static BrowserSignIn.Tokens demoTokens;
 
     @BeforeAll
     static void startPortal() {
-        stack = LocalStack.start(PortPlan.free(), Path.of("target", "e2e-logs"), 10);
+        stack = LocalPortal.start(PortPlan.free(), Path.of("target", "e2e-logs"), 10);
         DemoPatient.Credentials demo = DemoPatient.enroll(stack);
         demoTokens = BrowserSignIn.signIn(
                 stack.keycloak(), "portal-mobile", null, "http://127.0.0.1/callback", demo.username(), demo.password());
@@ -95,6 +95,6 @@ class PortalSmokeIT {
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
-        return LocalStack.insecureLocalClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return LocalPortal.insecureLocalClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -31,9 +31,9 @@ import java.util.stream.Stream;
  * every service as its own JVM process, each logging to one file in one folder. Used by the launcher and by the
  * end-to-end tests.
  */
-public final class LocalStack implements AutoCloseable {
+public final class LocalPortal implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final Logger log = LoggerFactory.getLogger(LocalPortal.class);
     static final List<String> DATABASES = List.of("identity", "messaging", "billing");
 
     private final PortPlan ports;
@@ -46,7 +46,7 @@ public final class LocalStack implements AutoCloseable {
     private PostgresServer postgres;
     private RedisServer redis;
 
-    private LocalStack(PortPlan ports, Path root, Path logs, int sandboxPatients, Tuning tuning) {
+    private LocalPortal(PortPlan ports, Path root, Path logs, int sandboxPatients, Tuning tuning) {
         this.ports = ports;
         this.root = root;
         this.logs = logs;
@@ -55,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Starts everything and returns once every process answers UP. */
-    public static LocalStack start(PortPlan ports, Path logs, int sandboxPatients) {
+    public static LocalPortal start(PortPlan ports, Path logs, int sandboxPatients) {
         return start(ports, logs, sandboxPatients, Tuning.NONE);
     }
 
@@ -68,12 +68,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Like {@link #start(PortPlan, Path, int)}, with the given tuning. */
-    public static LocalStack start(PortPlan ports, Path logs, int sandboxPatients, Tuning tuning) {
+    public static LocalPortal start(PortPlan ports, Path logs, int sandboxPatients, Tuning tuning) {
         Path root = InfrastructureSettings.projectRoot()
                 .orElseThrow(
                         () -> new IllegalStateException(
                                 "run the launcher from the project checkout (it starts the jars built under each module's target/)"));
-        LocalStack stack = new LocalStack(ports, root, logs, sandboxPatients, tuning);
+        LocalPortal stack = new LocalPortal(ports, root, logs, sandboxPatients, tuning);
         try {
             stack.startAll();
             return stack;

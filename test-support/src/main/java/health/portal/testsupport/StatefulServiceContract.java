@@ -1,4 +1,4 @@
-package health.portal.infra.boot;
+package health.portal.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -21,7 +21,7 @@ public final class Launcher {
                 Integer.parseInt(InfrastructureSettings.env("SANDBOX_PATIENTS").orElse("10"));
         System.out.println("Starting the patient portal; logs in " + logs.toAbsolutePath());
         long begin = System.nanoTime();
-        LocalStack stack = LocalStack.start(PortPlan.fixed(), logs, patients);
+        LocalPortal stack = LocalPortal.start(PortPlan.fixed(), logs, patients);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

@@ -24,12 +24,13 @@ public final class DemoPatient {
     static final String USERNAME = "alex.rivera";
     static final String PASSWORD = "Demo-portal-2026";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final int UNAVAILABLE_ATTEMPTS = 6;
 
     public record Credentials(String username, String password, String patientId) {}
 
     private DemoPatient() {}
 
-    public static Credentials enroll(LocalStack stack) {
+    public static Credentials enroll(LocalPortal stack) {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String identity = "http://localhost:" + stack.ports().identity();
@@ -84,19 +85,38 @@ public final class DemoPatient {
                 url);
     }
 
+    /**
+     * A 503 is what a service answers while a dependency is still warming up (the first gRPC call to records-service
+     * of a cold JVM, say): like any client, try again after the Retry-After it names, a few times.
+     */
     private static JsonNode send(HttpClient http, HttpRequest request, String url) {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("demo patient enrollment: " + url + " answered " + response.statusCode()
-                        + " " + response.body());
+            for (int attempt = 1; ; attempt++) {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 503 && attempt < UNAVAILABLE_ATTEMPTS) {
+                    Thread.sleep(retryAfter(response).toMillis());
+                    continue;
+                }
+                if (response.statusCode() / 100 != 2) {
+                    throw new IllegalStateException("demo patient enrollment: " + url + " answered "
+                            + response.statusCode() + " " + response.body());
+                }
+                return JSON.readTree(response.body());
             }
-            return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Duration retryAfter(HttpResponse<?> response) {
+        long seconds = response.headers()
+                .firstValue("Retry-After")
+                .filter(v -> v.matches("\\d{1,4}"))
+                .map(Long::parseLong)
+                .orElse(2L);
+        return Duration.ofSeconds(Math.min(Math.max(seconds, 1), 5));
     }
 }

@@ -1,0 +1,165 @@
+package health.portal.testsupport;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Mints access tokens shaped like Keycloak's (realm roles in realm_access.roles, patient_id claim, audience
+ * portal-api) with a local RSA key, and serves that key as a JWKS over HTTP, so that a service validates them exactly
+ * as it validates Keycloak's, without starting Keycloak. Tests that need the real sign-in use local-infrastructure's
+ * Keycloak.
+ */
+public final class TestTokens {
+
+    private static final TestTokens SHARED = new TestTokens();
+
+    private final RSAKey key;
+    private final RSAKey stranger;
+    private final HttpServer server;
+
+    private TestTokens() {
+        try {
+            key = new RSAKeyGenerator(2048).keyID("test-key").generate();
+            stranger = new RSAKeyGenerator(2048).keyID("test-key").generate(); // same kid, other key: a forgery
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+            server.createContext("/realms/portal/protocol/openid-connect/certs", ex -> {
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, jwks.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(jwks);
+                }
+            });
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TestTokens shared() {
+        return SHARED;
+    }
+
+    public String issuer() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/portal";
+    }
+
+    public String jwkSetUri() {
+        return issuer() + "/protocol/openid-connect/certs";
+    }
+
+    public String patient(String patientId) {
+        return sign(
+                key,
+                "user-" + patientId,
+                List.of("patient", "offline_access"),
+                patientId,
+                issuer(),
+                Duration.ofMinutes(5));
+    }
+
+    public String staff() {
+        return sign(key, "staff-user-1", List.of("staff"), null, issuer(), Duration.ofMinutes(5));
+    }
+
+    public String service() {
+        return sign(
+                key,
+                "service-account-records-client",
+                List.of("records-service"),
+                null,
+                issuer(),
+                Duration.ofMinutes(5));
+    }
+
+    public String noRoles() {
+        return sign(key, "user-without-roles", List.of("offline_access"), null, issuer(), Duration.ofMinutes(5));
+    }
+
+    public String expired(String patientId) {
+        return sign(key, "user-" + patientId, List.of("patient"), patientId, issuer(), Duration.ofMinutes(-10));
+    }
+
+    public String forged(String patientId) {
+        return sign(stranger, "user-" + patientId, List.of("patient"), patientId, issuer(), Duration.ofMinutes(5));
+    }
+
+    public String otherIssuer(String patientId) {
+        return sign(
+                key,
+                "user-" + patientId,
+                List.of("patient"),
+                patientId,
+                "http://evil.example/realms/portal",
+                Duration.ofMinutes(5));
+    }
+
+    /** A token of this realm with the given roles, patient id and audience, valid for five minutes. */
+    public String token(List<String> roles, String patientId, String audience) {
+        return sign(key, "user-1", roles, patientId, issuer(), Duration.ofMinutes(5), audience);
+    }
+
+    /** A genuine token of the realm, but issued to a client outside the portal's API (no portal-api audience). */
+    public String otherAudience(String patientId) {
+        return sign(
+                key, "user-" + patientId, List.of("patient"), patientId, issuer(), Duration.ofMinutes(5), "account");
+    }
+
+    private static String sign(
+            RSAKey with, String subject, List<String> roles, String patientId, String issuer, Duration ttl) {
+        return sign(with, subject, roles, patientId, issuer, ttl, "portal-api");
+    }
+
+    private static String sign(
+            RSAKey with,
+            String subject,
+            List<String> roles,
+            String patientId,
+            String issuer,
+            Duration ttl,
+            String audience) {
+        try {
+            Instant now = Instant.now();
+            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                    .issuer(issuer)
+                    .subject(subject)
+                    .jwtID(UUID.randomUUID().toString())
+                    .issueTime(Date.from(now.minusSeconds(ttl.isNegative() ? 1200 : 5)))
+                    .expirationTime(Date.from(now.plus(ttl)))
+                    .audience(List.of(audience, "account"))
+                    .claim("azp", "portal-web")
+                    .claim("realm_access", Map.of("roles", roles));
+            if (patientId != null) {
+                claims.claim("patient_id", patientId);
+            }
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(with.getKeyID())
+                            .type(JOSEObjectType.JWT)
+                            .build(),
+                    claims.build());
+            jwt.sign(new RSASSASigner(with));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
