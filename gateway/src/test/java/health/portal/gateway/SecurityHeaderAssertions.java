@@ -62,5 +62,7 @@ final class SecurityHeaderAssertions {
                 .isEqualTo(status);
         assertThat(header(response, "Content-Type")).startsWith("application/problem+json");
         assertThat(response.body()).contains("\"status\":" + status).contains("\"title\"");
+        // the portal's one vocabulary, the gateway's own answers included
+        assertThat(response.body()).containsPattern("\"type\":\"https://portal\\.health/problems/[a-z0-9-]+\"");
     }
 }

@@ -43,7 +43,8 @@ class AccessMatrixTest extends GrpcTestBase {
         NO_TOKEN(() -> null, ActorType.ANONYMOUS),
         EXPIRED(() -> tokens.expired(OWN), ActorType.ANONYMOUS),
         FORGED(() -> tokens.forged(OWN), ActorType.ANONYMOUS),
-        OTHER_ISSUER(() -> tokens.otherIssuer(OWN), ActorType.ANONYMOUS);
+        OTHER_ISSUER(() -> tokens.otherIssuer(OWN), ActorType.ANONYMOUS),
+        OTHER_AUDIENCE(() -> tokens.otherAudience(OWN), ActorType.ANONYMOUS);
 
         final Supplier<String> token;
         final ActorType actorType;
@@ -153,7 +154,7 @@ class AccessMatrixTest extends GrpcTestBase {
                     case PATIENT_OTHER, NO_ROLES -> Status.Code.PERMISSION_DENIED;
                     case STAFF -> rpc.staff();
                     case SERVICE -> rpc.service();
-                    case NO_TOKEN, EXPIRED, FORGED, OTHER_ISSUER -> Status.Code.UNAUTHENTICATED;
+                    case NO_TOKEN, EXPIRED, FORGED, OTHER_ISSUER, OTHER_AUDIENCE -> Status.Code.UNAUTHENTICATED;
                 };
                 cases.add(Arguments.of(rpc.name(), who, expected));
             }

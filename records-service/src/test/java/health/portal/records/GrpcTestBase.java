@@ -2,6 +2,7 @@ package health.portal.records;
 
 import health.portal.infra.kafka.KafkaBroker;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
+import health.portal.testsupport.TestTokens;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;

@@ -7,6 +7,7 @@ import health.portal.infra.kafka.KafkaBroker;
 import health.portal.proto.records.v1.PatientRequest;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
 import health.portal.records.tls.GrpcTlsConfiguration.GeneratedCertificate;
+import health.portal.testsupport.TestTokens;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;

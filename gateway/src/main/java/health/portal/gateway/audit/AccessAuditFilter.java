@@ -1,7 +1,10 @@
 package health.portal.gateway.audit;
 
-import health.portal.gateway.security.Caller;
 import health.portal.gateway.web.ClientAddress;
+import health.portal.gateway.web.SignedInCaller;
+import health.portal.platform.events.DirectEventPublisher;
+import health.portal.platform.events.Topics;
+import health.portal.platform.security.Caller;
 import health.portal.proto.events.v1.ActorType;
 import health.portal.proto.events.v1.AuditEvent;
 import health.portal.proto.events.v1.Outcome;
@@ -27,15 +30,12 @@ import reactor.core.publisher.Mono;
 @Component
 class AccessAuditFilter implements WebFilter, Ordered {
 
-    private final EventPublisher publisher;
-
-    private final EventsProperties properties;
+    private final DirectEventPublisher events;
 
     private final SecurityEvents securityEvents;
 
-    AccessAuditFilter(EventPublisher publisher, EventsProperties properties, SecurityEvents securityEvents) {
-        this.publisher = publisher;
-        this.properties = properties;
+    AccessAuditFilter(DirectEventPublisher events, SecurityEvents securityEvents) {
+        this.events = events;
         this.securityEvents = securityEvents;
     }
 
@@ -47,18 +47,21 @@ class AccessAuditFilter implements WebFilter, Ordered {
         response.beforeCommit(() -> {
             HttpStatusCode status =
                     response.getStatusCode() == null ? HttpStatusCode.valueOf(200) : response.getStatusCode();
-            Caller caller = Caller.of(exchange);
+            Caller caller = SignedInCaller.of(exchange);
             String route = route(exchange);
             Mono<Void> burst = status.value() == 401 || status.value() == 403
                     ? securityEvents.recordAuthFailure(
                             status.value(), ClientAddress.of(exchange), caller == null ? "" : caller.subject(), route)
                     : Mono.empty();
             if (api) {
-                publisher.publish(
-                        properties.auditTopic(),
-                        caller == null ? "" : caller.patientId(),
-                        audit(exchange, caller, route, status),
-                        exchange.getRequest().getId());
+                String patientId = caller == null ? "" : caller.patientId();
+                events.sendInBackground(
+                        Topics.AUDIT_EVENTS,
+                        patientId,
+                        events.envelope(
+                                audit(exchange, caller, route, status),
+                                patientId,
+                                exchange.getRequest().getId()));
             }
             return burst;
         });

@@ -1,6 +1,8 @@
 package health.portal.gateway.audit;
 
-import health.portal.gateway.ratelimit.FixedWindowCounter;
+import health.portal.gateway.web.FixedWindowCounter;
+import health.portal.platform.events.DirectEventPublisher;
+import health.portal.platform.events.Topics;
 import health.portal.proto.events.v1.SecurityEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -27,7 +29,7 @@ public class SecurityEvents {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityEvents.class);
 
-    private final EventPublisher publisher;
+    private final DirectEventPublisher events;
 
     private final MeterRegistry meters;
 
@@ -36,8 +38,11 @@ public class SecurityEvents {
     private final EventsProperties properties;
 
     SecurityEvents(
-            EventPublisher publisher, MeterRegistry meters, FixedWindowCounter counter, EventsProperties properties) {
-        this.publisher = publisher;
+            DirectEventPublisher events,
+            MeterRegistry meters,
+            FixedWindowCounter counter,
+            EventsProperties properties) {
+        this.events = events;
         this.meters = meters;
         this.counter = counter;
         this.properties = properties;
@@ -46,17 +51,19 @@ public class SecurityEvents {
     public void publish(String kind, String clientIp, String userId, String route, int count) {
         meters.counter("gateway.security.events", "kind", kind).increment();
         log.info("security event kind={} client_ip={} user={} route={} count={}", kind, clientIp, userId, route, count);
-        publisher.publish(
-                properties.securityTopic(),
+        events.sendInBackground(
+                Topics.SECURITY_EVENTS,
                 "",
-                SecurityEvent.newBuilder()
-                        .setKind(kind)
-                        .setClientIp(nullToEmpty(clientIp))
-                        .setUserId(nullToEmpty(userId))
-                        .setRoute(nullToEmpty(route))
-                        .setCount(count)
-                        .build(),
-                null);
+                events.envelope(
+                        SecurityEvent.newBuilder()
+                                .setKind(kind)
+                                .setClientIp(nullToEmpty(clientIp))
+                                .setUserId(nullToEmpty(userId))
+                                .setRoute(nullToEmpty(route))
+                                .setCount(count)
+                                .build(),
+                        "",
+                        null));
     }
 
     /** Counts 401/403 per client address; the burst is reported once per window, when it reaches the threshold. */

@@ -1,7 +1,8 @@
 package health.portal.gateway.maintenance;
 
 import health.portal.gateway.security.ManagementPort;
-import health.portal.gateway.web.Problems;
+import health.portal.platform.problem.Problems;
+import health.portal.platform.problem.reactive.ReactiveProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -49,9 +50,10 @@ class MaintenanceFilter implements WebFilter, Ordered {
                     return Mono.just(new MaintenanceMode.Status(false, null, 0, null));
                 })
                 .flatMap(status -> status.enabled()
-                        ? Problems.write(
+                        ? ReactiveProblems.write(
                                 exchange,
                                 HttpStatus.SERVICE_UNAVAILABLE,
+                                Problems.MAINTENANCE,
                                 "Down for maintenance",
                                 status.message(),
                                 Duration.ofSeconds(status.retryAfterSeconds()))

@@ -1,9 +1,12 @@
 package health.portal.gateway.ratelimit;
 
 import health.portal.gateway.audit.SecurityEvents;
-import health.portal.gateway.security.Caller;
 import health.portal.gateway.web.ClientAddress;
-import health.portal.gateway.web.Problems;
+import health.portal.gateway.web.FixedWindowCounter;
+import health.portal.gateway.web.SignedInCaller;
+import health.portal.platform.problem.Problems;
+import health.portal.platform.problem.reactive.ReactiveProblems;
+import health.portal.platform.security.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -51,7 +54,7 @@ class RateLimits {
                         return Mono.just(true);
                     }
                     if (count.value() == limit + 1) { // report once per window and key, not on every refusal
-                        Caller caller = Caller.of(exchange);
+                        Caller caller = SignedInCaller.of(exchange);
                         securityEvents.publish(
                                 SecurityEvents.RATE_LIMITED,
                                 ClientAddress.of(exchange),
@@ -59,9 +62,10 @@ class RateLimits {
                                 bucket,
                                 (int) count.value());
                     }
-                    return Problems.write(
+                    return ReactiveProblems.write(
                                     exchange,
                                     HttpStatus.TOO_MANY_REQUESTS,
+                                    Problems.RATE_LIMITED,
                                     "Too Many Requests",
                                     "Too many requests. Please wait before trying again.",
                                     count.remaining())

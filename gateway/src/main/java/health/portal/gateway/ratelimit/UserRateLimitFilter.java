@@ -1,6 +1,7 @@
 package health.portal.gateway.ratelimit;
 
-import health.portal.gateway.security.Caller;
+import health.portal.gateway.web.SignedInCaller;
+import health.portal.platform.security.Caller;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -20,8 +21,8 @@ class UserRateLimitFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        Caller caller = Caller.of(exchange);
-        if (!limits.enabled() || caller == null || caller.subject() == null) {
+        Caller caller = SignedInCaller.of(exchange);
+        if (!limits.enabled() || caller == null || caller.subject().isEmpty()) {
             return chain.filter(exchange);
         }
         return RateLimits.continueIf(

@@ -1,6 +1,6 @@
 package health.portal.gateway.records;
 
-import health.portal.gateway.web.Problems;
+import health.portal.platform.problem.Problems;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.springframework.http.HttpHeaders;
@@ -24,16 +24,23 @@ final class GrpcProblems {
         return switch (status.getCode()) {
             case UNAUTHENTICATED -> {
                 ErrorResponseException problem = Problems.exception(
-                        HttpStatus.UNAUTHORIZED, "Unauthorized", "Sign in again to see your records.", null);
+                        HttpStatus.UNAUTHORIZED,
+                        Problems.UNAUTHENTICATED,
+                        "Unauthorized",
+                        "Sign in again to see your records.",
+                        null);
                 problem.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
                 yield problem;
             }
             case PERMISSION_DENIED ->
-                Problems.exception(HttpStatus.FORBIDDEN, "Forbidden", "You may not see this record.", null);
-            case NOT_FOUND -> Problems.exception(HttpStatus.NOT_FOUND, "Not Found", "No such record.", null);
+                Problems.exception(
+                        HttpStatus.FORBIDDEN, Problems.FORBIDDEN, "Forbidden", "You may not see this record.", null);
+            case NOT_FOUND ->
+                Problems.exception(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not Found", "No such record.", null);
             case INVALID_ARGUMENT ->
                 Problems.exception(
                         HttpStatus.BAD_REQUEST,
+                        Problems.BAD_REQUEST,
                         "Bad Request",
                         status.getDescription() != null
                                         && status.getDescription().length() < 200
@@ -43,17 +50,24 @@ final class GrpcProblems {
             case RESOURCE_EXHAUSTED ->
                 Problems.exception(
                         HttpStatus.TOO_MANY_REQUESTS,
+                        Problems.RATE_LIMITED,
                         "Too Many Requests",
                         "Too many requests. Please wait before trying again.",
                         RETRY_AFTER);
             case UNAVAILABLE, DEADLINE_EXCEEDED ->
                 Problems.exception(
                         HttpStatus.SERVICE_UNAVAILABLE,
+                        Problems.UNAVAILABLE,
                         "Service Unavailable",
                         "Your records are not available right now. Please try again later.",
                         RETRY_AFTER);
             default ->
-                Problems.exception(HttpStatus.BAD_GATEWAY, "Bad Gateway", "Your records could not be loaded.", null);
+                Problems.exception(
+                        HttpStatus.BAD_GATEWAY,
+                        "bad-gateway",
+                        "Bad Gateway",
+                        "Your records could not be loaded.",
+                        null);
         };
     }
 }

@@ -3,7 +3,8 @@ package health.portal.gateway.records;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
-import health.portal.gateway.web.Problems;
+import health.portal.platform.problem.Problems;
+import health.portal.proto.FhirIds;
 import health.portal.proto.records.v1.AppointmentPage;
 import health.portal.proto.records.v1.DocumentContent;
 import health.portal.proto.records.v1.DocumentPage;
@@ -63,8 +64,6 @@ import java.util.regex.Pattern;
 @ApiResponse(responseCode = "403", description = "Not allowed, or the account has no patient record")
 @ApiResponse(responseCode = "503", description = "Records temporarily unavailable (Retry-After)")
 class RecordsController {
-
-    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private static final Pattern PAGE_TOKEN = Pattern.compile("[A-Za-z0-9\\-._~=+/]{1,512}");
 
@@ -159,9 +158,10 @@ class RecordsController {
     @Operation(summary = "The content of one document, as a download")
     @ApiResponse(responseCode = "404", description = "No such document for this patient")
     Mono<ResponseEntity<byte[]>> document(@PathVariable String id, ServerWebExchange exchange) {
-        if (!FHIR_ID.matcher(id).matches()) {
+        if (!FhirIds.isValid(id)) {
             return Mono.error(Problems.exception(
                     HttpStatus.BAD_REQUEST,
+                    Problems.BAD_REQUEST,
                     "Bad Request",
                     "A document id is 1 to 64 letters, digits, '-' or '.'.",
                     null));
@@ -312,6 +312,7 @@ class RecordsController {
             if (pageSize < 1 || pageSize > properties.maxPageSize()) {
                 throw Problems.exception(
                         HttpStatus.BAD_REQUEST,
+                        Problems.BAD_REQUEST,
                         "Bad Request",
                         "pageSize must be between 1 and " + properties.maxPageSize() + ".",
                         null);
@@ -320,7 +321,8 @@ class RecordsController {
         }
         if (pageToken != null && !pageToken.isEmpty()) {
             if (!PAGE_TOKEN.matcher(pageToken).matches()) {
-                throw Problems.exception(HttpStatus.BAD_REQUEST, "Bad Request", "pageToken is not valid.", null);
+                throw Problems.exception(
+                        HttpStatus.BAD_REQUEST, Problems.BAD_REQUEST, "Bad Request", "pageToken is not valid.", null);
             }
             page.setPageToken(pageToken);
         }

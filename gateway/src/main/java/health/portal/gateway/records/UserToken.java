@@ -1,6 +1,6 @@
 package health.portal.gateway.records;
 
-import health.portal.gateway.web.Problems;
+import health.portal.platform.problem.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
@@ -38,12 +38,17 @@ class UserToken {
                     default -> Mono.empty();
                 })
                 .switchIfEmpty(Mono.error(() -> Problems.exception(
-                        HttpStatus.UNAUTHORIZED, "Unauthorized", "Sign in to see your records.", null)))
+                        HttpStatus.UNAUTHORIZED,
+                        Problems.UNAUTHENTICATED,
+                        "Unauthorized",
+                        "Sign in to see your records.",
+                        null)))
                 .flatMap(jwt -> {
                     String patientId = jwt.getClaimAsString("patient_id");
                     if (patientId == null || patientId.isBlank()) {
                         return Mono.error(Problems.exception(
                                 HttpStatus.FORBIDDEN,
+                                "no-patient",
                                 "Forbidden",
                                 "This account is not linked to a patient record.",
                                 null));

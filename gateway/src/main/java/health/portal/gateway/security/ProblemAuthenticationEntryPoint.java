@@ -2,7 +2,8 @@ package health.portal.gateway.security;
 
 import health.portal.gateway.audit.SecurityEvents;
 import health.portal.gateway.web.ClientAddress;
-import health.portal.gateway.web.Problems;
+import health.portal.platform.problem.Problems;
+import health.portal.platform.problem.reactive.ReactiveProblems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
@@ -39,7 +40,10 @@ class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntryPoint 
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             detail = "Sign in to use this resource.";
         }
-        return Problems.write(exchange, Problems.problem(HttpStatus.UNAUTHORIZED, "Unauthorized", detail), headers);
+        return ReactiveProblems.write(
+                exchange,
+                Problems.problem(HttpStatus.UNAUTHORIZED, Problems.UNAUTHENTICATED, "Unauthorized", detail),
+                headers);
     }
 
     /** Nimbus reports an unknown key or a signature that does not verify as "Signed JWT rejected". */

@@ -1,7 +1,9 @@
 package health.portal.gateway.security;
 
 import health.portal.gateway.audit.SecurityEvents;
-import health.portal.gateway.web.Problems;
+import health.portal.platform.problem.Problems;
+import health.portal.platform.problem.reactive.ReactiveProblems;
+import health.portal.platform.security.PortalTokens;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -23,11 +25,7 @@ import org.springframework.security.oauth2.client.web.server.ServerOAuth2Authori
 import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -75,9 +73,10 @@ class SecurityConfiguration {
             SecurityProperties properties,
             SecurityEvents securityEvents) {
         ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(securityEvents);
-        ServerAccessDeniedHandler forbidden = (exchange, denied) -> Problems.write(
+        ServerAccessDeniedHandler forbidden = (exchange, denied) -> ReactiveProblems.write(
                 exchange,
                 HttpStatus.FORBIDDEN,
+                Problems.FORBIDDEN,
                 "Forbidden",
                 denied instanceof org.springframework.security.web.server.csrf.CsrfException
                         ? "Missing or wrong CSRF token (get it from GET /auth/session)."
@@ -127,9 +126,10 @@ class SecurityConfiguration {
                 .oauth2Login(login -> login.authorizationRequestResolver(authorizationRequests)
                         .authorizedClientRepository(authorizedClients)
                         .authenticationSuccessHandler(afterLogin)
-                        .authenticationFailureHandler((webFilterExchange, ex) -> Problems.write(
+                        .authenticationFailureHandler((webFilterExchange, ex) -> ReactiveProblems.write(
                                 webFilterExchange.getExchange(),
                                 HttpStatus.UNAUTHORIZED,
+                                "sign-in-failed",
                                 "Sign-in failed",
                                 "The sign-in could not be completed.",
                                 null)))
@@ -168,9 +168,7 @@ class SecurityConfiguration {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(
                         properties.openIdConnectEndpoint("certs"))
                 .build();
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(
-                JwtValidators.createDefaultWithIssuer(properties.issuerUri()),
-                new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(properties.audience()))));
+        decoder.setJwtValidator(PortalTokens.validator(properties.issuerUri(), List.of(properties.audience())));
         return decoder;
     }
 

@@ -1,6 +1,7 @@
 package health.portal.gateway.termination;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import health.portal.platform.events.Topics;
 import health.portal.proto.events.v1.AccessTerminated;
 import health.portal.proto.events.v1.EventEnvelope;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +28,7 @@ class AccessTerminatedListener {
     @KafkaListener(
             id = "gateway-access-terminated",
             groupId = "gateway-access-terminated",
-            topics = "${gateway.termination.identity-topic:portal.identity.events}")
+            topics = Topics.IDENTITY_EVENTS)
     void onIdentityEvent(ConsumerRecord<String, byte[]> record) throws InvalidProtocolBufferException {
         EventEnvelope envelope;
         try {

@@ -41,11 +41,10 @@ public class DenyList {
      * @param denyTtl longer than the longest token or browser-session lifetime (Keycloak SSO max 10 h)
      */
     @ConfigurationProperties("gateway.termination")
-    public record TerminationProperties(Duration denyTtl, String identityTopic) {
+    public record TerminationProperties(Duration denyTtl) {
 
         public TerminationProperties {
             denyTtl = denyTtl == null ? Duration.ofHours(11) : denyTtl;
-            identityTopic = identityTopic == null ? "portal.identity.events" : identityTopic;
         }
     }
 }

@@ -1,9 +1,11 @@
 package health.portal.gateway.termination;
 
 import health.portal.gateway.audit.SecurityEvents;
-import health.portal.gateway.security.Caller;
 import health.portal.gateway.web.ClientAddress;
-import health.portal.gateway.web.Problems;
+import health.portal.gateway.web.SignedInCaller;
+import health.portal.platform.problem.Problems;
+import health.portal.platform.problem.reactive.ReactiveProblems;
+import health.portal.platform.security.Caller;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -30,8 +32,8 @@ class TerminatedUserFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        Caller caller = Caller.of(exchange);
-        if (caller == null || caller.subject() == null) {
+        Caller caller = SignedInCaller.of(exchange);
+        if (caller == null || caller.subject().isEmpty()) {
             return chain.filter(exchange);
         }
         return denyList.isDenied(caller.subject())
@@ -39,9 +41,10 @@ class TerminatedUserFilter implements WebFilter, Ordered {
                 .onErrorResume(TerminatedUserFilter::isRedisFailure, ex -> Mono.just(java.util.Optional.empty()))
                 .flatMap(denied -> {
                     if (denied.isEmpty()) {
-                        return Problems.write(
+                        return ReactiveProblems.write(
                                 exchange,
                                 HttpStatus.SERVICE_UNAVAILABLE,
+                                Problems.UNAVAILABLE,
                                 "Service Unavailable",
                                 "Please try again later.",
                                 java.time.Duration.ofSeconds(30));
@@ -55,15 +58,16 @@ class TerminatedUserFilter implements WebFilter, Ordered {
                             caller.subject(),
                             exchange.getRequest().getPath().value(),
                             1);
-                    Mono<Void> endSession = caller.browser()
+                    Mono<Void> endSession = SignedInCaller.isBrowser(exchange)
                             ? exchange.getSession().flatMap(session -> {
                                 session.getAttributes().clear();
                                 return session.invalidate();
                             })
                             : Mono.empty();
-                    return endSession.then(Problems.write(
+                    return endSession.then(ReactiveProblems.write(
                             exchange,
                             HttpStatus.FORBIDDEN,
+                            "access-ended",
                             "Access ended",
                             "Access to the portal has been ended for this account.",
                             null));

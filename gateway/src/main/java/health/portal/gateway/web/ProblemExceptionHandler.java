@@ -1,5 +1,7 @@
 package health.portal.gateway.web;
 
+import health.portal.platform.problem.Problems;
+import health.portal.platform.problem.reactive.ReactiveProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -37,7 +39,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
             boolean ours = body.getTitle() != null
                     && errorResponse instanceof org.springframework.web.ErrorResponseException e
                     && e.getClass() == org.springframework.web.ErrorResponseException.class;
-            problem = ours ? body : Problems.problem(status, titleOf(status), defaultDetail(status));
+            problem = ours
+                    ? Problems.withPortalType(body)
+                    : Problems.problem(status, Problems.slugFor(status), titleOf(status), defaultDetail(status));
             headers.addAll(errorResponse.getHeaders());
             if (status.value() == 503 && !headers.containsHeader(HttpHeaders.RETRY_AFTER)) {
                 headers.set(HttpHeaders.RETRY_AFTER, "30");
@@ -61,6 +65,7 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
                     ex.toString());
             problem = Problems.problem(
                     HttpStatus.SERVICE_UNAVAILABLE,
+                    Problems.UNAVAILABLE,
                     "Service Unavailable",
                     defaultDetail(HttpStatus.SERVICE_UNAVAILABLE));
             headers.set(HttpHeaders.RETRY_AFTER, "30");
@@ -71,9 +76,12 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
                     exchange.getRequest().getPath(),
                     ex);
             problem = Problems.problem(
-                    HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error", "The request could not be completed.");
+                    HttpStatus.INTERNAL_SERVER_ERROR,
+                    Problems.INTERNAL,
+                    "Internal Server Error",
+                    "The request could not be completed.");
         }
-        return Problems.write(exchange, problem, headers);
+        return ReactiveProblems.write(exchange, problem, headers);
     }
 
     private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {

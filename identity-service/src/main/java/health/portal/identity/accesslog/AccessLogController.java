@@ -1,6 +1,7 @@
 package health.portal.identity.accesslog;
 
-import health.portal.identity.security.CurrentUser;
+import health.portal.platform.security.Caller;
+import health.portal.proto.FhirIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
@@ -45,13 +46,13 @@ public class AccessLogController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        return read(CurrentUser.of(jwt).requirePatientId(), from, to, page, size);
+        return read(Caller.of(jwt).requirePatientId(), from, to, page, size);
     }
 
     @GetMapping("/internal/staff/access-log")
     @Operation(summary = "A patient's access log (staff)")
     public AccessLogPage ofPatient(
-            @RequestParam @Size(max = 64) @Pattern(regexp = "^[A-Za-z0-9\\-.]{1,64}$") String patientId,
+            @RequestParam @Size(max = 64) @Pattern(regexp = FhirIds.PATTERN) String patientId,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,

@@ -1,6 +1,5 @@
 package health.portal.identity.accesslog;
 
-import health.portal.identity.account.PatientAccounts;
 import health.portal.identity.keycloak.KeycloakAccounts;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.slf4j.Logger;
@@ -39,12 +38,12 @@ public class KeycloakEventImporter {
     private static final Logger log = LoggerFactory.getLogger(KeycloakEventImporter.class);
 
     private final KeycloakAccounts keycloak;
-    private final PatientAccounts accounts;
+    private final PatientOfUser accounts;
     private final AccessLog accessLog;
     private final JdbcClient db;
 
     public KeycloakEventImporter(
-            KeycloakAccounts keycloak, PatientAccounts accounts, AccessLog accessLog, JdbcClient db) {
+            KeycloakAccounts keycloak, PatientOfUser accounts, AccessLog accessLog, JdbcClient db) {
         this.keycloak = keycloak;
         this.accounts = accounts;
         this.accessLog = accessLog;

@@ -4,9 +4,9 @@ import health.portal.identity.accesslog.AccessLog;
 import health.portal.identity.activation.ActivationCodeService;
 import health.portal.identity.keycloak.KeycloakAccounts;
 import health.portal.identity.web.ClientInfo;
-import health.portal.identity.web.Problems;
 import health.portal.platform.events.Topics;
 import health.portal.platform.outbox.OutboxPublisher;
+import health.portal.platform.problem.Problems;
 import health.portal.proto.events.v1.AccessTerminated;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -50,7 +50,7 @@ public class AccessTermination {
     @Transactional
     public Terminated terminate(String patientId, String reason, String staffUserId, ClientInfo client) {
         PatientAccounts.Account account = accounts.activeAccountOf(patientId)
-                .orElseThrow(() -> Problems.of(
+                .orElseThrow(() -> Problems.exception(
                         HttpStatus.NOT_FOUND,
                         "no-active-account",
                         "No active portal account",

@@ -1,8 +1,8 @@
 package health.portal.identity.account;
 
 import health.portal.identity.keycloak.KeycloakAccounts;
-import health.portal.identity.security.CurrentUser;
 import health.portal.identity.terms.TermsService;
+import health.portal.platform.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -43,16 +43,16 @@ public class MeController {
     @GetMapping("/api/me")
     @Operation(summary = "Who I am, my patient id, terms status and password age")
     public Me me(@AuthenticationPrincipal Jwt jwt) {
-        CurrentUser user = CurrentUser.of(jwt);
-        Long passwordAge = keycloak.passwordCreatedAt(user.userId())
+        Caller user = Caller.of(jwt);
+        Long passwordAge = keycloak.passwordCreatedAt(user.subject())
                 .map(created -> Duration.between(created, Instant.now(clock)).toDays())
                 .orElse(null);
         return new Me(
-                user.userId(),
+                user.subject(),
                 user.username(),
                 user.name(),
-                user.patientId(),
-                terms.status(user.userId()),
+                user.patientId().isEmpty() ? null : user.patientId(),
+                terms.status(user.subject()),
                 passwordAge,
                 PASSWORD_MAX_AGE_DAYS);
     }

@@ -1,5 +1,6 @@
 package health.portal.identity.account;
 
+import health.portal.identity.accesslog.PatientOfUser;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -9,7 +10,7 @@ import java.util.Optional;
 
 /** Which Keycloak user is which patient's portal account; at most one active account per patient. */
 @Repository
-public class PatientAccounts {
+public class PatientAccounts implements PatientOfUser {
 
     private final JdbcClient db;
 
@@ -38,7 +39,7 @@ public class PatientAccounts {
                 .optional();
     }
 
-    /** The patient of a user, terminated accounts included (their history stays in the patient's log). */
+    @Override
     public Optional<String> patientIdOfUser(String userId) {
         return db.sql("select patient_id from patient_account where user_id = ?")
                 .param(userId)

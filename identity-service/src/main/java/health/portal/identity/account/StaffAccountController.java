@@ -1,6 +1,7 @@
 package health.portal.identity.account;
 
 import health.portal.identity.web.ClientInfo;
+import health.portal.proto.FhirIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,7 +34,7 @@ public class StaffAccountController {
     @PostMapping("/internal/staff/patients/{patientId}/access-termination")
     @Operation(summary = "End a patient's portal access; returning requires a new activation code")
     public AccessTermination.Terminated terminate(
-            @PathVariable @Size(max = 64) @Pattern(regexp = "^[A-Za-z0-9\\-.]{1,64}$") String patientId,
+            @PathVariable @Size(max = 64) @Pattern(regexp = FhirIds.PATTERN) String patientId,
             @Valid @RequestBody TerminationRequest request,
             @AuthenticationPrincipal Jwt staff,
             HttpServletRequest http) {

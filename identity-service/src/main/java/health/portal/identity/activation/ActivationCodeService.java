@@ -1,7 +1,7 @@
 package health.portal.identity.activation;
 
 import health.portal.identity.directory.PatientDirectory;
-import health.portal.identity.web.Problems;
+import health.portal.platform.problem.Problems;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -64,7 +64,7 @@ public class ActivationCodeService {
     /** Issues a code for an EMR patient; the patient id and birth date must match the EMR. */
     public IssuedCode issue(String patientId, LocalDate birthDate, String staffUserId) {
         if (!patients.verify(patientId, birthDate)) {
-            throw Problems.of(
+            throw Problems.exception(
                     HttpStatus.UNPROCESSABLE_ENTITY,
                     "patient-not-found",
                     "Patient not found",
@@ -119,13 +119,13 @@ public class ActivationCodeService {
                             .single()
                     > 0;
             if (!exists) {
-                throw Problems.of(
+                throw Problems.exception(
                         HttpStatus.NOT_FOUND,
                         "activation-code-not-found",
                         "Activation code not found",
                         "No activation code with this id.");
             }
-            throw Problems.of(
+            throw Problems.exception(
                     HttpStatus.CONFLICT,
                     "activation-code-not-revocable",
                     "Activation code not revocable",
@@ -166,7 +166,7 @@ public class ActivationCodeService {
                 case "USED" -> {
                     return new CheckResult(
                             null,
-                            Problems.of(
+                            Problems.exception(
                                     HttpStatus.GONE,
                                     "activation-code-used",
                                     "Activation code already used",
@@ -175,7 +175,7 @@ public class ActivationCodeService {
                 case "REVOKED" -> {
                     return new CheckResult(
                             null,
-                            Problems.of(
+                            Problems.exception(
                                     HttpStatus.GONE,
                                     "activation-code-revoked",
                                     "Activation code revoked",
@@ -189,7 +189,7 @@ public class ActivationCodeService {
             if (!code.expiresAt().isAfter(clock.instant())) {
                 return new CheckResult(
                         null,
-                        Problems.of(
+                        Problems.exception(
                                 HttpStatus.GONE,
                                 "activation-code-expired",
                                 "Activation code expired",
@@ -218,7 +218,7 @@ public class ActivationCodeService {
     }
 
     public static ErrorResponseException invalid() {
-        return Problems.of(
+        return Problems.exception(
                 HttpStatus.BAD_REQUEST,
                 "invalid-activation",
                 "Activation not possible",
@@ -226,7 +226,7 @@ public class ActivationCodeService {
     }
 
     static ErrorResponseException locked() {
-        return Problems.of(
+        return Problems.exception(
                 HttpStatus.LOCKED,
                 "activation-code-locked",
                 "Activation code locked",

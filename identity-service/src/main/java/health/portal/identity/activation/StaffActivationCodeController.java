@@ -1,5 +1,6 @@
 package health.portal.identity.activation;
 
+import health.portal.proto.FhirIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -31,7 +32,7 @@ import java.util.UUID;
 @Tag(name = "Staff: activation codes")
 public class StaffActivationCodeController {
 
-    static final String PATIENT_ID = "^[A-Za-z0-9\\-.]{1,64}$";
+    static final String PATIENT_ID = FhirIds.PATTERN;
 
     private final ActivationCodeService codes;
 

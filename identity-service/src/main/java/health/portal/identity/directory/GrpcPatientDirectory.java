@@ -1,7 +1,7 @@
 package health.portal.identity.directory;
 
 import health.portal.identity.keycloak.KeycloakAccounts;
-import health.portal.identity.web.DependencyUnavailableException;
+import health.portal.platform.problem.DependencyUnavailableException;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
 import health.portal.proto.records.v1.VerifyPatientRequest;
 import io.grpc.CallOptions;

@@ -7,7 +7,7 @@ public interface PatientDirectory {
 
     /**
      * @return true if the EMR has a patient with this id and this birth date
-     * @throws health.portal.identity.web.DependencyUnavailableException when the EMR cannot be asked
+     * @throws health.portal.platform.problem.DependencyUnavailableException when the EMR cannot be asked
      */
     boolean verify(String patientId, LocalDate birthDate);
 }

@@ -8,9 +8,9 @@ import health.portal.identity.keycloak.AccountRejectedException;
 import health.portal.identity.keycloak.KeycloakAccounts;
 import health.portal.identity.terms.TermsService;
 import health.portal.identity.web.ClientInfo;
-import health.portal.identity.web.Problems;
 import health.portal.platform.events.Topics;
 import health.portal.platform.outbox.OutboxPublisher;
+import health.portal.platform.problem.Problems;
 import health.portal.proto.events.v1.PatientEnrolled;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -72,7 +72,7 @@ public class EnrollmentService {
         }
         String currentTerms = terms.current().version();
         if (!currentTerms.equals(request.termsVersion())) {
-            throw Problems.of(
+            throw Problems.exception(
                     HttpStatus.CONFLICT,
                     "terms-version-outdated",
                     "Not the current terms",
@@ -82,7 +82,7 @@ public class EnrollmentService {
         ActivationCodeService.Redemption redemption = codes.check(code, birthDate);
 
         if (accounts.activeAccountOf(redemption.patientId()).isPresent()) {
-            throw Problems.of(
+            throw Problems.exception(
                     HttpStatus.CONFLICT,
                     "already-enrolled",
                     "Already enrolled",
@@ -123,7 +123,7 @@ public class EnrollmentService {
                 return true;
             });
             if (!Boolean.TRUE.equals(recorded)) {
-                throw Problems.of(
+                throw Problems.exception(
                         HttpStatus.GONE,
                         "activation-code-used",
                         "Activation code already used",

@@ -1,6 +1,6 @@
 package health.portal.identity.keycloak;
 
-import health.portal.identity.web.DependencyUnavailableException;
+import health.portal.platform.problem.DependencyUnavailableException;
 import health.portal.platform.problem.FieldProblem;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;

@@ -1,8 +1,8 @@
 package health.portal.identity.terms;
 
 import health.portal.identity.accesslog.AccessLog;
-import health.portal.identity.security.CurrentUser;
 import health.portal.identity.web.ClientInfo;
+import health.portal.platform.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -49,14 +49,15 @@ public class TermsController {
     @Operation(summary = "Accept the current terms of use")
     public TermsService.TermsStatus accept(
             @Valid @RequestBody Acceptance acceptance, @AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
-        CurrentUser user = CurrentUser.of(jwt);
+        Caller user = Caller.of(jwt);
         ClientInfo client = ClientInfo.of(request);
-        terms.accept(user.userId(), user.patientId(), acceptance.version(), client);
-        if (user.patientId() != null) {
+        String patientId = user.patientId().isEmpty() ? null : user.patientId();
+        terms.accept(user.subject(), patientId, acceptance.version(), client);
+        if (patientId != null) {
             accessLog.recordAccountEvent(
-                    user.patientId(), user.userId(), "terms.accepted", "version " + acceptance.version(), client);
+                    patientId, user.subject(), "terms.accepted", "version " + acceptance.version(), client);
         }
-        return terms.status(user.userId());
+        return terms.status(user.subject());
     }
 
     public record NewVersion(

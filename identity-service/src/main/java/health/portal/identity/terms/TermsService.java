@@ -1,7 +1,7 @@
 package health.portal.identity.terms;
 
 import health.portal.identity.web.ClientInfo;
-import health.portal.identity.web.Problems;
+import health.portal.platform.problem.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -46,7 +46,7 @@ public class TermsService {
                         .single()
                 > 0;
         if (exists) {
-            throw Problems.of(
+            throw Problems.exception(
                     HttpStatus.CONFLICT,
                     "terms-version-exists",
                     "Terms version exists",
@@ -64,7 +64,7 @@ public class TermsService {
     public Instant accept(String userId, String patientId, String version, ClientInfo client) {
         TermsVersion current = current();
         if (!current.version().equals(version)) {
-            throw Problems.of(
+            throw Problems.exception(
                     HttpStatus.CONFLICT,
                     "terms-version-outdated",
                     "Not the current terms",

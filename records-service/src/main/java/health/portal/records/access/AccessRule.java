@@ -1,5 +1,6 @@
 package health.portal.records.access;
 
+import health.portal.platform.security.Caller;
 import health.portal.proto.events.v1.ActorType;
 
 /** Who may call an rpc for the patient named in the request. */

@@ -1,5 +1,6 @@
 package health.portal.records.access;
 
+import health.portal.platform.security.Caller;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -10,21 +11,16 @@ import io.grpc.ServerInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.grpc.server.GlobalServerInterceptor;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.stereotype.Component;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * Verifies the bearer token of every call (signature via the issuer's JWKS, issuer, expiry) and puts the caller into
+ * Verifies the bearer token of every call (the platform's decoder: signature, issuer, audience, expiry) and puts the caller into
  * the gRPC context. It rejects nothing itself: the service decides, because a refusal must also be audited with the
  * patient the request named, which only the request message carries.
  */
@@ -63,22 +59,11 @@ public class CallerInterceptor implements ServerInterceptor {
             return Caller.anonymous();
         }
         try {
-            Jwt jwt = jwtDecoder.decode(authorization.substring(7).trim());
-            return Caller.of(jwt.getSubject(), realmRoles(jwt), jwt.getClaimAsString("patient_id"));
+            return Caller.of(jwtDecoder.decode(authorization.substring(7).trim()));
         } catch (JwtException | IllegalArgumentException e) {
             log.info("Rejected a bearer token: {}", e.getClass().getSimpleName());
             return Caller.anonymous();
         }
-    }
-
-    /** Keycloak puts realm roles under realm_access.roles. */
-    static Set<String> realmRoles(Jwt jwt) {
-        Set<String> roles = new HashSet<>();
-        Object realmAccess = jwt.getClaims().get("realm_access");
-        if (realmAccess instanceof Map<?, ?> map && map.get("roles") instanceof Collection<?> list) {
-            list.forEach(r -> roles.add(String.valueOf(r)));
-        }
-        return roles;
     }
 
     private static String clientIp(ServerCall<?, ?> call, Metadata headers) {

@@ -1,5 +1,6 @@
 package health.portal.records.access;
 
+import health.portal.platform.security.Caller;
 import io.grpc.Context;
 
 /** Per-call facts put into the gRPC context by {@link CallerInterceptor}. */

@@ -1,7 +1,7 @@
 package health.portal.records.audit;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.util.Timestamps;
+import health.portal.platform.events.DirectEventPublisher;
+import health.portal.platform.events.Topics;
 import health.portal.proto.events.v1.AuditEvent;
 import health.portal.proto.events.v1.EventEnvelope;
 import health.portal.proto.events.v1.Outcome;
@@ -9,14 +9,9 @@ import health.portal.records.access.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes one AuditEvent per call, straight to Kafka (records-service has no database, so no outbox): who, which
@@ -31,18 +26,12 @@ import java.util.concurrent.TimeoutException;
 public class AuditTrail {
 
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
-    static final String PRODUCER = "records-service";
 
-    private final KafkaTemplate<String, byte[]> kafka;
-    private final String topic;
+    private final DirectEventPublisher events;
     private final Duration timeout;
 
-    public AuditTrail(
-            KafkaTemplate<String, byte[]> kafka,
-            @Value("${records.audit.topic:portal.audit.events}") String topic,
-            @Value("${records.audit.timeout:5s}") Duration timeout) {
-        this.kafka = kafka;
-        this.topic = topic;
+    public AuditTrail(DirectEventPublisher events, @Value("${records.audit.timeout:5s}") Duration timeout) {
+        this.events = events;
         this.timeout = timeout;
     }
 
@@ -60,25 +49,14 @@ public class AuditTrail {
                 .setUserAgent(ctx.userAgent())
                 .setDetail(detail)
                 .build();
-        EventEnvelope envelope = EventEnvelope.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setType(AuditEvent.getDescriptor().getFullName())
-                .setOccurredAt(Timestamps.fromMillis(System.currentTimeMillis()))
-                .setSubjectPatientId(patientId)
-                .setPayload(Any.pack(event))
-                .setProducer(PRODUCER)
-                .setCorrelationId(ctx.correlationId())
-                .build();
+        EventEnvelope envelope = events.envelope(event, patientId, ctx.correlationId());
         try {
-            kafka.send(topic, patientId, envelope.toByteArray()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AuditUnavailableException(e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            events.sendAndWait(Topics.AUDIT_EVENTS, patientId, envelope, timeout);
+        } catch (DirectEventPublisher.EventNotSentException e) {
             log.error(
                     "Audit event for {} could not be written ({}); refusing the access",
                     action,
-                    e.getClass().getSimpleName());
+                    e.getCause().getClass().getSimpleName());
             throw new AuditUnavailableException(e);
         }
     }
