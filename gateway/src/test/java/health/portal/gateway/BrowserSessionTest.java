@@ -6,6 +6,7 @@ import static health.portal.gateway.SecurityHeaderAssertions.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
+import health.portal.infra.keycloak.BrowserSignIn;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -13,11 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,7 +264,7 @@ class BrowserSessionTest extends GatewayTestBase {
             HttpResponse<String> afterLogin =
                     exchange(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
                             .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
+                            .POST(HttpRequest.BodyPublishers.ofString(BrowserSignIn.form(Map.of(
                                     "username", user.username(), "password", user.password(), "credentialId", "")))));
             assertThat(afterLogin.statusCode()).as(afterLogin.body()).isEqualTo(302);
             String callback = header(afterLogin, "Location");
@@ -320,15 +319,6 @@ class BrowserSessionTest extends GatewayTestBase {
 
         private static String origin(URI uri) {
             return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
-        }
-
-        private static String form(Map<String, String> values) {
-            StringBuilder body = new StringBuilder();
-            values.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
-                    .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-                    .append('=')
-                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-            return body.toString();
         }
     }
 }

@@ -1,5 +1,6 @@
 package health.portal.gateway.tls;
 
+import health.portal.platform.security.tls.SelfSignedCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
@@ -49,9 +50,9 @@ class TlsConfiguration {
                     throw new IllegalStateException("No TLS key material configured (server.ssl.key-store or "
                             + "server.ssl.bundle) and gateway.tls.self-signed is off: refusing to serve plain HTTP");
                 }
-                SelfSignedKeyStore keyStore = SelfSignedKeyStore.generate(properties.hostnames());
+                SelfSignedCertificate keyStore = SelfSignedCertificate.generate(properties.hostnames(), "gateway");
                 generated.set(keyStore.certificate());
-                ssl.setKeyStore("file:" + keyStore.path());
+                ssl.setKeyStore("file:" + writeKeyStore(keyStore));
                 ssl.setKeyStoreType("PKCS12");
                 ssl.setKeyStorePassword(keyStore.password());
                 ssl.setKeyAlias(keyStore.alias());
@@ -61,6 +62,14 @@ class TlsConfiguration {
             }
             ssl.setEnabled(true);
             factory.setSsl(ssl);
+        }
+
+        private static java.nio.file.Path writeKeyStore(SelfSignedCertificate keyStore) {
+            try {
+                return keyStore.writeTemporaryKeyStore("gateway-self-signed-");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         @Override

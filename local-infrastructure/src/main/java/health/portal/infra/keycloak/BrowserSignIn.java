@@ -199,7 +199,8 @@ public final class BrowserSignIn {
         return values;
     }
 
-    private static String form(Map<String, String> values) {
+    /** An {@code application/x-www-form-urlencoded} body, as a browser posts a form. */
+    public static String form(Map<String, String> values) {
         StringBuilder body = new StringBuilder();
         values.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
                 .append(URLEncoder.encode(k, StandardCharsets.UTF_8))

@@ -1,5 +1,6 @@
 package health.portal.records.tls;
 
+import health.portal.platform.security.tls.SelfSignedCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,7 +44,8 @@ public class GrpcTlsConfiguration {
         if (!tls || !certificate.isBlank()) {
             return new GeneratedCertificate(Optional.empty());
         }
-        SelfSignedCertificate generated = SelfSignedCertificate.generate("localhost");
+        SelfSignedCertificate generated =
+                SelfSignedCertificate.generate(java.util.List.of("localhost", "127.0.0.1"), "records-grpc");
         Path file = pemFile.isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "records-service", "grpc-server-cert.pem")
                 : Path.of(pemFile);

@@ -45,8 +45,18 @@ import java.util.Collection;
 @EnableWebSecurity
 public class ServletSecurityAutoConfiguration {
 
+    /**
+     * Probes, the API description and Prometheus' scrape are open: the gateway routes none of them from outside, and
+     * metrics carry counts and identifiers of nothing (the platform's alert rules read them).
+     */
     static final String[] OPEN = {
-        "/actuator/health", "/actuator/health/**", "/actuator/info", "/v3/api-docs", "/v3/api-docs/**", "/error"
+        "/actuator/health",
+        "/actuator/health/**",
+        "/actuator/info",
+        "/actuator/prometheus",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/error"
     };
 
     @Bean
