@@ -18,9 +18,6 @@ import health.portal.proto.events.v1.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -157,14 +154,7 @@ class AccessLogOutageTest {
 
     /** Sends an access every {@link #SEND_EVERY} while {@code sending}, waiting for each acknowledgement. */
     private static void send(List<String> patients, List<Sent> sent, AtomicBoolean sending) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        KafkaBroker.shared().bootstrapServers(),
-                        ProducerConfig.ACKS_CONFIG,
-                        "all"),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = KafkaBroker.shared().writer()) {
             int n = 0;
             while (sending.get()) {
                 String patientId = patients.get(n++ % patients.size());

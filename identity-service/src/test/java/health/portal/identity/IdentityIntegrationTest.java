@@ -9,10 +9,8 @@ import health.portal.infra.postgres.PostgresServer;
 import health.portal.infra.postgres.ThrowawayDatabase;
 import health.portal.platform.events.EventEnvelopeDeserializer;
 import health.portal.proto.events.v1.EventEnvelope;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.admin.client.resource.RealmResource;
@@ -223,15 +221,8 @@ public abstract class IdentityIntegrationTest {
 
     /** Reads {@code topic} from the beginning until a record matches, failing after a generous wait. */
     protected static EventEnvelope awaitEvent(String topic, Predicate<EventEnvelope> match) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBroker.shared().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "identity-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest");
         try (KafkaConsumer<String, EventEnvelope> consumer =
-                new KafkaConsumer<>(config, new StringDeserializer(), new EventEnvelopeDeserializer())) {
+                KafkaBroker.shared().readerFromTheStart(new EventEnvelopeDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline) {

@@ -1,20 +1,18 @@
 package health.portal.records;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import health.portal.infra.kafka.KafkaBroker;
+import health.portal.platform.events.Envelopes;
+import health.portal.platform.events.EventEnvelopeDeserializer;
+import health.portal.platform.events.Topics;
 import health.portal.proto.events.v1.AuditEvent;
 import health.portal.proto.events.v1.EventEnvelope;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -29,28 +27,20 @@ public final class AuditLog {
     private final Map<String, List<Entry>> byCorrelation = new ConcurrentHashMap<>();
 
     private AuditLog(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "records-test-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         Thread poller = new Thread(
                 () -> {
-                    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-                        consumer.subscribe(List.of("portal.audit.events"));
+                    try (KafkaConsumer<String, EventEnvelope> consumer =
+                            KafkaBroker.readerFromTheStart(bootstrapServers, new EventEnvelopeDeserializer())) {
+                        consumer.subscribe(List.of(Topics.AUDIT_EVENTS));
                         while (!Thread.currentThread().isInterrupted()) {
-                            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                                try {
-                                    EventEnvelope env = EventEnvelope.parseFrom(r.value());
-                                    AuditEvent event = env.getPayload().unpack(AuditEvent.class);
-                                    byCorrelation
-                                            .computeIfAbsent(env.getCorrelationId(), k -> new CopyOnWriteArrayList<>())
-                                            .add(new Entry(r.key(), env, event, System.currentTimeMillis()));
-                                } catch (InvalidProtocolBufferException e) {
-                                    throw new IllegalStateException(
-                                            "Not an EventEnvelope with an AuditEvent on the audit topic", e);
-                                }
+                            for (ConsumerRecord<String, EventEnvelope> r : consumer.poll(Duration.ofMillis(100))) {
+                                EventEnvelope env = r.value();
+                                AuditEvent event = Envelopes.payload(env, AuditEvent.class)
+                                        .orElseThrow(() -> new IllegalStateException(
+                                                "Not an EventEnvelope with an AuditEvent on the audit topic"));
+                                byCorrelation
+                                        .computeIfAbsent(env.getCorrelationId(), k -> new CopyOnWriteArrayList<>())
+                                        .add(new Entry(r.key(), env, event, System.currentTimeMillis()));
                             }
                         }
                     }

@@ -13,13 +13,12 @@ import health.portal.infra.keycloak.KeycloakServer;
 import health.portal.launcher.DemoPatient;
 import health.portal.launcher.LocalPortal;
 import health.portal.launcher.PortPlan;
+import health.portal.platform.security.grpc.BearerCallCredentials;
 import health.portal.proto.records.v1.PatientRequest;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
-import io.grpc.CallCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -238,7 +236,7 @@ public final class RecordsBenchmark {
     private static LoadResult grpcSummaries(
             ManagedChannel channel, RefreshingToken token, List<String> patientIds, Parameters parameters) {
         RecordsServiceGrpc.RecordsServiceBlockingStub stub =
-                RecordsServiceGrpc.newBlockingStub(channel).withCallCredentials(new BearerCredentials(token));
+                RecordsServiceGrpc.newBlockingStub(channel).withCallCredentials(new BearerCallCredentials(token::get));
         for (int i = 0; i < 3; i++) { // fail fast with the reason rather than after minutes of errors
             String patientId = patientIds.get(ThreadLocalRandom.current().nextInt(patientIds.size()));
             stub.withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -331,25 +329,5 @@ public final class RecordsBenchmark {
                 .parameters(parameters)
                 .section("Results")
                 .results(List.of(Row.of(http), Row.of(grpc)));
-    }
-
-    /** The service token on every call, read afresh so that renewals apply. */
-    private static final class BearerCredentials extends CallCredentials {
-
-        private static final Metadata.Key<String> AUTHORIZATION =
-                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
-        private final RefreshingToken token;
-
-        BearerCredentials(RefreshingToken token) {
-            this.token = token;
-        }
-
-        @Override
-        public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
-            Metadata headers = new Metadata();
-            headers.put(AUTHORIZATION, "Bearer " + token.get());
-            applier.apply(headers);
-        }
     }
 }

@@ -2,16 +2,10 @@ package health.portal.identity.directory;
 
 import health.portal.identity.keycloak.KeycloakAccounts;
 import health.portal.platform.problem.DependencyUnavailableException;
+import health.portal.platform.security.grpc.BearerCallCredentials;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
 import health.portal.proto.records.v1.VerifyPatientRequest;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.springframework.beans.factory.DisposableBean;
@@ -22,7 +16,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,9 +25,6 @@ import java.util.concurrent.TimeUnit;
 @Component
 public class GrpcPatientDirectory implements PatientDirectory, DisposableBean {
 
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
     private final ManagedChannel channel;
     private final RecordsServiceGrpc.RecordsServiceBlockingStub records;
     private final Duration deadline;
@@ -43,22 +33,9 @@ public class GrpcPatientDirectory implements PatientDirectory, DisposableBean {
             GrpcChannelFactory channels,
             KeycloakAccounts keycloak,
             @Value("${portal.records.deadline:5s}") Duration deadline) {
-        ClientInterceptor serviceToken = new ClientInterceptor() {
-            @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(
-                    MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                    @Override
-                    public void start(Listener<R> listener, Metadata headers) {
-                        headers.put(AUTHORIZATION, "Bearer " + keycloak.serviceToken());
-                        super.start(listener, headers);
-                    }
-                };
-            }
-        };
-        this.channel = channels.createChannel(
-                "records", ChannelBuilderOptions.defaults().withInterceptors(List.of(serviceToken)));
-        this.records = RecordsServiceGrpc.newBlockingStub(channel);
+        this.channel = channels.createChannel("records", ChannelBuilderOptions.defaults());
+        this.records = RecordsServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(new BearerCallCredentials(keycloak::serviceToken));
         this.deadline = deadline;
     }
 

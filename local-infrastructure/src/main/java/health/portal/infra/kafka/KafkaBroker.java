@@ -2,13 +2,23 @@ package health.portal.infra.kafka;
 
 import health.portal.infra.process.FreePorts;
 import health.portal.infra.process.InfrastructureSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 
 /**
  * A real Apache Kafka broker in KRaft mode, from the Kafka jars on Maven Central. In tests it runs inside the test JVM
@@ -48,6 +58,36 @@ public final class KafkaBroker implements AutoCloseable {
 
     public void createTopics(String... topics) {
         broker.addTopics(topics);
+    }
+
+    /** A producer of raw record bytes with string keys, waiting for all replicas, as the services' producers do. */
+    public KafkaProducer<String, byte[]> writer() {
+        return writer(bootstrapServers());
+    }
+
+    public static KafkaProducer<String, byte[]> writer(String bootstrapServers) {
+        return new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** A consumer of this broker that reads as a test does: a group of its own, from the beginning of a topic. */
+    public <V> KafkaConsumer<String, V> readerFromTheStart(Deserializer<V> values) {
+        return readerFromTheStart(bootstrapServers(), values);
+    }
+
+    public static <V> KafkaConsumer<String, V> readerFromTheStart(String bootstrapServers, Deserializer<V> values) {
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-reader-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                values);
     }
 
     @Override

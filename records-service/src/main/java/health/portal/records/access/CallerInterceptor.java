@@ -1,6 +1,7 @@
 package health.portal.records.access;
 
 import health.portal.platform.security.Caller;
+import health.portal.platform.security.grpc.BearerCallCredentials;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -29,8 +30,6 @@ import java.util.UUID;
 public class CallerInterceptor implements ServerInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(CallerInterceptor.class);
-    static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> FORWARDED_FOR =
             Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
@@ -47,7 +46,7 @@ public class CallerInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         RequestContext ctx = new RequestContext(
-                caller(headers.get(AUTHORIZATION)),
+                caller(headers.get(BearerCallCredentials.AUTHORIZATION)),
                 clientIp(call, headers),
                 clip(headers.get(USER_AGENT), 200),
                 correlationId(headers.get(CORRELATION_ID)));

@@ -8,12 +8,10 @@ import health.portal.platform.events.EventEnvelopeDeserializer;
 import health.portal.platform.outbox.autoconfigure.OutboxAutoConfiguration;
 import health.portal.proto.events.v1.AccessTerminated;
 import health.portal.proto.events.v1.EventEnvelope;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -28,7 +26,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -92,16 +89,9 @@ public final class OutboxTesting {
 
     /** Reads the topic from the beginning until {@code expected} records came, then a little longer for extras. */
     public static List<ConsumerRecord<String, EventEnvelope>> consume(String topic, int expected) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBroker.shared().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest");
         List<ConsumerRecord<String, EventEnvelope>> records = new ArrayList<>();
         try (KafkaConsumer<String, EventEnvelope> consumer =
-                new KafkaConsumer<>(config, new StringDeserializer(), new EventEnvelopeDeserializer())) {
+                KafkaBroker.shared().readerFromTheStart(new EventEnvelopeDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (records.size() < expected && System.nanoTime() < deadline) {
