@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
 import health.portal.infra.keycloak.BrowserSignIn;
+import health.portal.platform.events.Topics;
+import health.portal.proto.events.v1.ActorType;
+import health.portal.proto.events.v1.AuditEvent;
+import health.portal.proto.events.v1.Outcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -94,6 +98,26 @@ class BrowserSessionTest extends GatewayTestBase {
         assertThat(session.path("authenticated").asBoolean()).isTrue();
         assertThat(session.path("subject").asString()).isEqualTo(user.userId());
         assertThat(session.toString()).doesNotContain("eyJ");
+    }
+
+    @Test
+    void aBrowserSessionsRequestsAreAuditedAsThePatient() {
+        TestUser user = patient("browser-audit");
+        Browser browser = new Browser();
+        browser.signIn(user);
+        assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
+        // the session's caller comes from the ID token, which must carry the realm roles like the access token
+        AuditEvent audited = KafkaEvents.await(
+                        KAFKA.bootstrapServers(),
+                        Topics.AUDIT_EVENTS,
+                        AuditEvent.class,
+                        event -> event.getActorId().equals(user.userId())
+                                && event.getResource().equals("identity-me"),
+                        Duration.ofSeconds(60))
+                .orElseThrow();
+        assertThat(audited.getActorType()).isEqualTo(ActorType.PATIENT);
+        assertThat(audited.getPatientId()).isEqualTo(user.patientId());
+        assertThat(audited.getOutcome()).isEqualTo(Outcome.SUCCESS);
     }
 
     @Test
