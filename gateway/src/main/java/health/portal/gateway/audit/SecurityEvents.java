@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Signals for break-in monitoring: a Prometheus counter ({@code gateway_security_events_total{kind}}, which the
@@ -46,6 +47,12 @@ public class SecurityEvents {
         this.meters = meters;
         this.counter = counter;
         this.properties = properties;
+        // every kind the alert rules watch exists from the start at 0: increase() then sees the first event too,
+        // also the first after a restart
+        for (String kind :
+                List.of(BAD_TOKEN_SIGNATURE, RATE_LIMITED, TERMINATED_USER, BURST_PREFIX + 401, BURST_PREFIX + 403)) {
+            meters.counter("gateway.security.events", "kind", kind);
+        }
     }
 
     public void publish(String kind, String clientIp, String userId, String route, int count) {
