@@ -11,8 +11,10 @@ import health.portal.proto.records.v1.PagedPatientRequest;
 import health.portal.proto.records.v1.PatientRequest;
 import health.portal.proto.records.v1.RecordsServiceGrpc.RecordsServiceBlockingStub;
 import health.portal.proto.records.v1.VerifyPatientRequest;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,8 +27,9 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Who may call what, over every rpc: the patient for their own record, never another's; staff for anyone's record;
- * services only where they need to; no or bad token never. Each call, allowed or refused, leaves exactly one audit
+ * Who may call what, over every rpc: the patient for their own record, never another's; staff for anyone's record,
+ * with a stated purpose; each service client only the calls it was granted (identity-service: VerifyPatient); a
+ * client without a grant, or without a role, nothing; no or bad token never. Each call, allowed or refused, leaves exactly one audit
  * record with the caller, the patient, the action and the outcome.
  */
 class AccessMatrixTest extends GrpcTestBase {
@@ -37,8 +40,13 @@ class AccessMatrixTest extends GrpcTestBase {
     enum Who {
         PATIENT_OWN(() -> tokens.patient(OWN), ActorType.PATIENT),
         PATIENT_OTHER(() -> tokens.patient(OTHER), ActorType.PATIENT), // Sam's token naming Alex's record
-        STAFF(tokens::staff, ActorType.STAFF),
+        STAFF(tokens::staff, ActorType.STAFF, "TREAT"),
+        STAFF_WITHOUT_PURPOSE(tokens::staff, ActorType.STAFF),
+        STAFF_UNKNOWN_PURPOSE(tokens::staff, ActorType.STAFF, "CURIOSITY"),
         SERVICE(tokens::service, ActorType.SERVICE),
+        IDENTITY_SERVICE(() -> tokens.service("identity-service"), ActorType.SERVICE),
+        UNGRANTED_SERVICE(() -> tokens.service("some-other-client"), ActorType.SERVICE),
+        GATEWAY_CLIENT(() -> tokens.client("portal-web"), ActorType.ACTOR_TYPE_UNSPECIFIED),
         NO_ROLES(tokens::noRoles, ActorType.ACTOR_TYPE_UNSPECIFIED),
         NO_TOKEN(() -> null, ActorType.ANONYMOUS),
         EXPIRED(() -> tokens.expired(OWN), ActorType.ANONYMOUS),
@@ -48,10 +56,16 @@ class AccessMatrixTest extends GrpcTestBase {
 
         final Supplier<String> token;
         final ActorType actorType;
+        final String purposeOfUse;
 
         Who(Supplier<String> token, ActorType actorType) {
+            this(token, actorType, null);
+        }
+
+        Who(Supplier<String> token, ActorType actorType, String purposeOfUse) {
             this.token = token;
             this.actorType = actorType;
+            this.purposeOfUse = purposeOfUse;
         }
     }
 
@@ -143,7 +157,7 @@ class AccessMatrixTest extends GrpcTestBase {
                             .build()),
                     Status.Code.PERMISSION_DENIED,
                     Status.Code.PERMISSION_DENIED,
-                    Status.Code.OK));
+                    Status.Code.PERMISSION_DENIED));
 
     static Stream<Arguments> matrix() {
         List<Arguments> cases = new ArrayList<>();
@@ -151,9 +165,13 @@ class AccessMatrixTest extends GrpcTestBase {
             for (Who who : Who.values()) {
                 Status.Code expected = switch (who) {
                     case PATIENT_OWN -> rpc.patientOwn();
-                    case PATIENT_OTHER, NO_ROLES -> Status.Code.PERMISSION_DENIED;
+                    case PATIENT_OTHER, NO_ROLES, UNGRANTED_SERVICE, GATEWAY_CLIENT -> Status.Code.PERMISSION_DENIED;
                     case STAFF -> rpc.staff();
+                    case STAFF_WITHOUT_PURPOSE, STAFF_UNKNOWN_PURPOSE ->
+                        rpc.staff() == Status.Code.OK ? Status.Code.INVALID_ARGUMENT : rpc.staff();
                     case SERVICE -> rpc.service();
+                    case IDENTITY_SERVICE ->
+                        rpc.name().equals("VerifyPatient") ? Status.Code.OK : Status.Code.PERMISSION_DENIED;
                     case NO_TOKEN, EXPIRED, FORGED, OTHER_ISSUER, OTHER_AUDIENCE -> Status.Code.UNAUTHENTICATED;
                 };
                 cases.add(Arguments.of(rpc.name(), who, expected));
@@ -168,7 +186,12 @@ class AccessMatrixTest extends GrpcTestBase {
         Rpc rpc =
                 RPCS.stream().filter(r -> r.name().equals(rpcName)).findFirst().orElseThrow();
         String correlationId = newCorrelationId();
-        RecordsServiceBlockingStub stub = stub(who.token.get(), correlationId);
+        Metadata purpose = new Metadata();
+        if (who.purposeOfUse != null) {
+            purpose.put(PURPOSE_OF_USE, who.purposeOfUse);
+        }
+        RecordsServiceBlockingStub stub = stub(who.token.get(), correlationId)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(purpose));
 
         StatusRuntimeException failure = catchThrowableOfType(
                 StatusRuntimeException.class, () -> rpc.call().accept(stub, OWN));
@@ -191,14 +214,21 @@ class AccessMatrixTest extends GrpcTestBase {
                         switch (expected) {
                             case OK -> Outcome.SUCCESS;
                             case PERMISSION_DENIED, UNAUTHENTICATED -> Outcome.DENIED;
+                            case INVALID_ARGUMENT -> Outcome.DENIED; // staff without a stated purpose
                             default -> Outcome.FAILED;
                         });
-        assertThat(entry.event().getDetail()).isEqualTo(expected == Status.Code.OK ? "OK" : expected.name());
+        assertThat(entry.event().getDetail())
+                .isEqualTo(
+                        expected != Status.Code.OK
+                                ? expected.name()
+                                : who == Who.STAFF ? "OK; purpose TREAT (treatment)" : "OK");
         switch (who) {
             case PATIENT_OWN -> assertThat(entry.event().getActorId()).isEqualTo("user-demo-alex");
             case PATIENT_OTHER -> assertThat(entry.event().getActorId()).isEqualTo("user-demo-sam");
             case STAFF -> assertThat(entry.event().getActorId()).isEqualTo("staff-user-1");
             case SERVICE -> assertThat(entry.event().getActorId()).isEqualTo("service-account-records-client");
+            case IDENTITY_SERVICE ->
+                assertThat(entry.event().getActorId()).isEqualTo("service-account-identity-service");
             default -> {}
         }
         assertThat(entry.event().getClientIp()).isEqualTo("127.0.0.1");

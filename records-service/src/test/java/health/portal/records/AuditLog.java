@@ -61,6 +61,16 @@ public final class AuditLog {
         return shared;
     }
 
+    /** Waits until the call made with this correlation id has left {@code count} audit records, and returns them. */
+    public List<Entry> awaitAll(String correlationId, int count) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() ->
+                        byCorrelation.getOrDefault(correlationId, List.of()).size() >= count);
+        return List.copyOf(byCorrelation.get(correlationId));
+    }
+
     /** Waits for the one audit record of the call made with this correlation id. */
     public Entry awaitOne(String correlationId) {
         Awaitility.await()

@@ -53,6 +53,8 @@ public abstract class GrpcTestBase {
 
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> PURPOSE_OF_USE =
+            Metadata.Key.of("x-purpose-of-use", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> CORRELATION =
             Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -106,6 +108,13 @@ public abstract class GrpcTestBase {
         md.put(CORRELATION, correlationId);
         return RecordsServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+    }
+
+    /** A staff member's stub, stating treatment as the purpose, as staff tooling does for every record it opens. */
+    protected RecordsServiceGrpc.RecordsServiceBlockingStub staffStub(String correlationId) {
+        Metadata purpose = new Metadata();
+        purpose.put(PURPOSE_OF_USE, "TREAT");
+        return stub(tokens.staff(), correlationId).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(purpose));
     }
 
     protected static String newCorrelationId() {

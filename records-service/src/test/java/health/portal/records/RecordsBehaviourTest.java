@@ -53,7 +53,7 @@ class RecordsBehaviourTest extends GrpcTestBase {
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()
-                .untilAsserted(() -> assertThat(stub(tokens.staff(), newCorrelationId())
+                .untilAsserted(() -> assertThat(staffStub(newCorrelationId())
                                 .getPatientProfile(PatientRequest.newBuilder()
                                         .setPatientId("demo-sam")
                                         .build())
@@ -158,7 +158,7 @@ class RecordsBehaviourTest extends GrpcTestBase {
                         .build()),
                 "demo-alex");
         assertInvalid(
-                tokens.service(),
+                tokens.service("identity-service"),
                 s -> s.verifyPatient(VerifyPatientRequest.newBuilder()
                         .setPatientId("demo-alex")
                         .setBirthDate("15/03/1984")
@@ -187,14 +187,14 @@ class RecordsBehaviourTest extends GrpcTestBase {
     void unknownPatientAndDocumentAreNotFound() {
         StatusRuntimeException e = catchThrowableOfType(
                 StatusRuntimeException.class,
-                () -> stub(tokens.staff(), newCorrelationId())
+                () -> staffStub(newCorrelationId())
                         .getPatientProfile(PatientRequest.newBuilder()
                                 .setPatientId("no-such-patient")
                                 .build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         e = catchThrowableOfType(
                 StatusRuntimeException.class,
-                () -> stub(tokens.staff(), newCorrelationId())
+                () -> staffStub(newCorrelationId())
                         .listVisits(PagedPatientRequest.newBuilder()
                                 .setPatientId("no-such-patient")
                                 .build()));
@@ -212,19 +212,19 @@ class RecordsBehaviourTest extends GrpcTestBase {
 
     @Test
     void verifyPatientRevealsNothingButMatch() {
-        var service = stub(tokens.service(), newCorrelationId());
+        var service = stub(tokens.service("identity-service"), newCorrelationId());
         assertThat(service.verifyPatient(VerifyPatientRequest.newBuilder()
                                 .setPatientId("demo-alex")
                                 .setBirthDate("1984-03-15")
                                 .build())
                         .getMatch())
                 .isTrue();
-        var wrongDate = stub(tokens.service(), newCorrelationId())
+        var wrongDate = stub(tokens.service("identity-service"), newCorrelationId())
                 .verifyPatient(VerifyPatientRequest.newBuilder()
                         .setPatientId("demo-alex")
                         .setBirthDate("1984-03-16")
                         .build());
-        var unknownId = stub(tokens.service(), newCorrelationId())
+        var unknownId = stub(tokens.service("identity-service"), newCorrelationId())
                 .verifyPatient(VerifyPatientRequest.newBuilder()
                         .setPatientId("no-such-patient")
                         .setBirthDate("1984-03-15")
@@ -283,7 +283,7 @@ class RecordsBehaviourTest extends GrpcTestBase {
                         .filter(id -> !id.startsWith("demo-"))
                         .findFirst()
                         .orElseThrow();
-        Iterator<ExportChunk> chunks = stub(tokens.staff(), newCorrelationId())
+        Iterator<ExportChunk> chunks = staffStub(newCorrelationId())
                 .exportRecord(PatientRequest.newBuilder().setPatientId(synthea).build());
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         int count = 0;
@@ -308,7 +308,7 @@ class RecordsBehaviourTest extends GrpcTestBase {
         for (int i = 0; i < 3; i++) {
             StatusRuntimeException e = catchThrowableOfType(
                     StatusRuntimeException.class,
-                    () -> stub(tokens.staff(), newCorrelationId())
+                    () -> staffStub(newCorrelationId())
                             .getPatientProfile(PatientRequest.newBuilder()
                                     .setPatientId("demo-alex")
                                     .build()));
@@ -319,7 +319,7 @@ class RecordsBehaviourTest extends GrpcTestBase {
         long t0 = System.nanoTime();
         StatusRuntimeException fast = catchThrowableOfType(
                 StatusRuntimeException.class,
-                () -> stub(tokens.staff(), correlationId)
+                () -> staffStub(correlationId)
                         .getHealthSummary(PatientRequest.newBuilder()
                                 .setPatientId("demo-alex")
                                 .build()));
@@ -338,7 +338,7 @@ class RecordsBehaviourTest extends GrpcTestBase {
         SharedSandbox.get().faults().answerInvalidNext(1);
         StatusRuntimeException e = catchThrowableOfType(
                 StatusRuntimeException.class,
-                () -> stub(tokens.staff(), newCorrelationId())
+                () -> staffStub(newCorrelationId())
                         .getPatientProfile(PatientRequest.newBuilder()
                                 .setPatientId("demo-alex")
                                 .build()));
@@ -353,7 +353,7 @@ class RecordsBehaviourTest extends GrpcTestBase {
         long t0 = System.nanoTime();
         StatusRuntimeException e = catchThrowableOfType(
                 StatusRuntimeException.class,
-                () -> stub(tokens.staff(), correlationId)
+                () -> staffStub(correlationId)
                         .withDeadlineAfter(400, TimeUnit.MILLISECONDS)
                         .getHealthSummary(PatientRequest.newBuilder()
                                 .setPatientId("demo-alex")

@@ -29,7 +29,7 @@ class TracingTest extends GrpcTestBase {
         Metadata trace = new Metadata();
         trace.put(TRACEPARENT, "00-" + traceId + "-" + randomHex(8) + "-01");
 
-        stub(tokens.staff(), newCorrelationId())
+        staffStub(newCorrelationId())
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(trace))
                 .getPatientProfile(
                         PatientRequest.newBuilder().setPatientId("demo-alex").build());

@@ -77,17 +77,46 @@ public final class TestTokens {
     }
 
     public String staff() {
-        return sign(key, "staff-user-1", List.of("staff"), null, issuer(), Duration.ofMinutes(5));
-    }
-
-    public String service() {
         return sign(
                 key,
-                "service-account-records-client",
+                "staff-user-1",
+                List.of("staff"),
+                null,
+                issuer(),
+                Duration.ofMinutes(5),
+                "portal-api",
+                "portal-staff");
+    }
+
+    /** The service account of client {@code records-client}, which records-service grants its read calls. */
+    public String service() {
+        return service("records-client");
+    }
+
+    /** A service account token (realm role records-service) of the given client. */
+    public String service(String clientId) {
+        return sign(
+                key,
+                "service-account-" + clientId,
                 List.of("records-service"),
                 null,
                 issuer(),
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                "portal-api",
+                clientId);
+    }
+
+    /** A client's own token without any role (client credentials of a client with no realm role), e.g. the gateway's. */
+    public String client(String clientId) {
+        return sign(
+                key,
+                "service-account-" + clientId,
+                List.of("offline_access"),
+                null,
+                issuer(),
+                Duration.ofMinutes(5),
+                "portal-api",
+                clientId);
     }
 
     public String noRoles() {
@@ -136,6 +165,18 @@ public final class TestTokens {
             String issuer,
             Duration ttl,
             String audience) {
+        return sign(with, subject, roles, patientId, issuer, ttl, audience, "portal-web");
+    }
+
+    private static String sign(
+            RSAKey with,
+            String subject,
+            List<String> roles,
+            String patientId,
+            String issuer,
+            Duration ttl,
+            String audience,
+            String clientId) {
         try {
             Instant now = Instant.now();
             JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -145,7 +186,7 @@ public final class TestTokens {
                     .issueTime(Date.from(now.minusSeconds(ttl.isNegative() ? 1200 : 5)))
                     .expirationTime(Date.from(now.plus(ttl)))
                     .audience(List.of(audience, "account"))
-                    .claim("azp", "portal-web")
+                    .claim("azp", clientId)
                     .claim("realm_access", Map.of("roles", roles));
             if (patientId != null) {
                 claims.claim("patient_id", patientId);

@@ -40,7 +40,12 @@ public class EmrClient {
     private final RecordFiling filing;
 
     public EmrClient(EmrSettings settings) {
-        this.access = new FhirAccess(settings);
+        this(settings, ForeignResourceListener.NONE);
+    }
+
+    /** @param foreign told of every resource of another patient the EMR returned (and the adapter dropped) */
+    public EmrClient(EmrSettings settings, ForeignResourceListener foreign) {
+        this.access = new FhirAccess(settings, foreign);
         this.reads = new ResourceReads(access);
         this.summaries = new HealthSummaries(access, reads);
         this.lists = new RecordLists(access, reads);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -37,8 +38,10 @@ final class FhirAccess {
     private final FhirContext fhir;
     private final IGenericClient client;
     private final EmrGuard guard;
+    private final PatientCompartment compartment;
+    private final ForeignResourceListener foreign;
 
-    FhirAccess(EmrSettings settings) {
+    FhirAccess(EmrSettings settings, ForeignResourceListener foreign) {
         this.settings = settings;
         // own context: the HTTP timeouts live in the context's client factory
         this.fhir = FhirContext.forR4();
@@ -53,6 +56,8 @@ final class FhirAccess {
                     settings.smart(), settings.connectTimeout().plus(settings.readTimeout()))));
         }
         this.guard = new EmrGuard(settings);
+        this.compartment = new PatientCompartment(fhir);
+        this.foreign = foreign;
     }
 
     EmrSettings settings() {
@@ -112,7 +117,7 @@ final class FhirAccess {
             first = firstPage(op, q -> q.forResource(type), patientId, extra, null);
         }
         List<T> out = new ArrayList<>();
-        forEachEntry(first, op, e -> {
+        forEachEntry(first, op, patientId, e -> {
             Resource r = e.getResource();
             boolean isInclude = e.hasSearch() && e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE;
             if (type.isInstance(r) && !isInclude) {
@@ -128,7 +133,7 @@ final class FhirAccess {
     List<Resource> searchAll(String type, String patientId) {
         String op = "search " + type;
         List<Resource> out = new ArrayList<>();
-        forEachEntry(firstPage(op, q -> q.forResource(type), patientId, null, null), op, e -> {
+        forEachEntry(firstPage(op, q -> q.forResource(type), patientId, null, null), op, patientId, e -> {
             if (type.equals(e.getResource().fhirType())) {
                 out.add(e.getResource());
             }
@@ -159,17 +164,28 @@ final class FhirAccess {
         });
     }
 
-    /** Visits every entry with a resource, following the Bundle's next links to the end. */
-    private void forEachEntry(Bundle first, String op, Consumer<Bundle.BundleEntryComponent> visit) {
+    /**
+     * Visits every entry with a resource that belongs to the patient (when the search was for one), following the
+     * Bundle's next links to the end. Entries of another patient are dropped here and reported to the listener.
+     */
+    private void forEachEntry(Bundle first, String op, String patientId, Consumer<Bundle.BundleEntryComponent> visit) {
+        Map<String, Integer> dropped = new TreeMap<>();
         Bundle page = first;
         for (int n = 0; page != null && n < MAX_PAGES; n++) {
             for (Bundle.BundleEntryComponent e : page.getEntry()) {
-                if (e.getResource() != null) {
+                Resource r = e.getResource();
+                if (r == null) {
+                    continue;
+                }
+                if (patientId != null && !compartment.admits(r, patientId)) {
+                    dropped.merge(r.fhirType(), 1, Integer::sum);
+                } else {
                     visit.accept(e);
                 }
             }
             page = nextPage(page, op);
         }
+        dropped.forEach((type, count) -> foreign.dropped(patientId, type, count));
     }
 
     private Bundle nextPage(Bundle page, String op) {

@@ -21,7 +21,9 @@ record ResourceReads(FhirAccess access) {
 
     Optional<Patient> patient(String patientId) {
         FhirIds.require(patientId, "patient_id");
-        return access.readOrEmpty(Patient.class, patientId);
+        // an EMR that answers a read with another patient (a merged or redirected record) answers nothing here
+        return access.readOrEmpty(Patient.class, patientId)
+                .filter(p -> patientId.equals(p.getIdElement().getIdPart()));
     }
 
     Patient requirePatient(String patientId) {

@@ -90,7 +90,7 @@ class FaultsTest {
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(set.body()).isEqualTo("{\"fail\":1,\"invalid\":0,\"delayMs\":5}");
+        assertThat(set.body()).isEqualTo("{\"fail\":1,\"invalid\":0,\"delayMs\":5,\"ignorePatientFilter\":false}");
         assertThat(get(sandbox.fhirBaseUrl() + "/Patient/" + DemoPatients.ALEX).statusCode())
                 .isEqualTo(500);
         assertThat(get(sandbox.fhirBaseUrl() + "/Patient/" + DemoPatients.ALEX).statusCode())
@@ -104,6 +104,30 @@ class FaultsTest {
         assertThat(bad.body()).contains("fail must be a whole number");
         http.send(HttpRequest.newBuilder(URI.create(admin)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(sandbox.faults().delay()).isZero();
+    }
+
+    @Test
+    void aSearchCanBeAnsweredWithEveryPatientsResources() throws Exception {
+        String alexOnly = get(sandbox.fhirBaseUrl() + "/Condition?patient=" + DemoPatients.ALEX + "&_count=500")
+                .body();
+        String anotherPatient = "\"reference\":\"Patient/(?!" + DemoPatients.ALEX + "\")";
+        assertThat(alexOnly)
+                .contains("\"reference\":\"Patient/" + DemoPatients.ALEX + "\"")
+                .doesNotContainPattern(anotherPatient);
+
+        HttpResponse<String> set = http.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://localhost:" + sandbox.port() + "/admin/faults?ignorePatientFilter=true"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(set.body()).contains("\"ignorePatientFilter\":true");
+        String everyone = get(sandbox.fhirBaseUrl() + "/Condition?patient=" + DemoPatients.ALEX + "&_count=500")
+                .body();
+        assertThat(everyone).containsPattern(anotherPatient);
+
+        sandbox.faults().reset();
+        assertThat(sandbox.faults().ignoresPatientFilter()).isFalse();
     }
 
     @Test

@@ -4,7 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import health.portal.platform.problem.Problems;
-import health.portal.platform.security.grpc.BearerCallCredentials;
 import health.portal.proto.FhirIds;
 import health.portal.proto.records.v1.AppointmentPage;
 import health.portal.proto.records.v1.DocumentContent;
@@ -303,7 +302,7 @@ class RecordsController {
     }
 
     private RecordsServiceStub stub(UserToken.Resolved user, Duration deadline) {
-        return records.withCallCredentials(BearerCallCredentials.of(user.accessToken()))
+        return records.withCallCredentials(user.credentials())
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 

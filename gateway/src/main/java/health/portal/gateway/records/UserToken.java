@@ -1,6 +1,11 @@
 package health.portal.gateway.records;
 
+import health.portal.gateway.web.ClientAddress;
 import health.portal.platform.problem.Problems;
+import health.portal.platform.security.grpc.BearerCallCredentials;
+import health.portal.platform.security.grpc.ForwardedClient;
+import io.grpc.CallCredentials;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
@@ -12,6 +17,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import java.util.Optional;
+
 /**
  * The end user's access token for a records call and the patient it belongs to. The patient id comes only from
  * the verified token's {@code patient_id} claim, never from the URL or the body.
@@ -22,13 +29,34 @@ class UserToken {
     private final ReactiveOAuth2AuthorizedClientManager authorizedClients;
 
     private final ReactiveJwtDecoder jwtDecoder;
+    private final GatewayToken gatewayToken;
 
-    UserToken(ReactiveOAuth2AuthorizedClientManager authorizedClients, ReactiveJwtDecoder jwtDecoder) {
+    UserToken(
+            ReactiveOAuth2AuthorizedClientManager authorizedClients,
+            ReactiveJwtDecoder jwtDecoder,
+            GatewayToken gatewayToken) {
         this.authorizedClients = authorizedClients;
         this.jwtDecoder = jwtDecoder;
+        this.gatewayToken = gatewayToken;
     }
 
-    record Resolved(String accessToken, String patientId) {}
+    /**
+     * @param accessToken    the user's, relayed so that records-service checks it again
+     * @param patientId      from its {@code patient_id} claim
+     * @param forwarderToken the gateway's own token vouching for address and device, or null when there is none
+     * @param clientAddress  the end user's address
+     * @param userAgent      the end user's {@code User-Agent}, or null
+     */
+    record Resolved(
+            String accessToken, String patientId, String forwarderToken, String clientAddress, String userAgent) {
+
+        /** The credentials of a records call relayed for this user. */
+        CallCredentials credentials() {
+            return forwarderToken == null
+                    ? BearerCallCredentials.of(accessToken)
+                    : new ForwardedClient(accessToken, forwarderToken, clientAddress, userAgent);
+        }
+    }
 
     Mono<Resolved> resolve(ServerWebExchange exchange) {
         return exchange.getPrincipal()
@@ -53,7 +81,16 @@ class UserToken {
                                 "This account is not linked to a patient record.",
                                 null));
                     }
-                    return Mono.just(new Resolved(jwt.getTokenValue(), patientId));
+                    return gatewayToken
+                            .token()
+                            .map(Optional::of)
+                            .defaultIfEmpty(Optional.empty())
+                            .map(forwarder -> new Resolved(
+                                    jwt.getTokenValue(),
+                                    patientId,
+                                    forwarder.orElse(null),
+                                    ClientAddress.of(exchange),
+                                    exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT)));
                 });
     }
 

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -174,16 +175,72 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** A token of a confidential client's service account (client credentials grant). */
     public String serviceAccountToken(String clientId) {
-        JsonNode token = postForm(
-                issuerUri() + "/protocol/openid-connect/token",
-                Map.of(
-                        "grant_type",
-                        "client_credentials",
-                        "client_id",
-                        clientId,
-                        "client_secret",
-                        clientSecret(clientId)));
-        return token.path("access_token").asString();
+        return serviceAccountToken(clientId, clientSecret(clientId));
+    }
+
+    /**
+     * Creates a confidential client with a service account holding the given realm roles, through the admin API (for
+     * tests that need a caller the realm file does not have), and returns its secret.
+     *
+     * @param portalApiAudience whether its tokens name the portal's API audience, as every client of the portal's
+     *                          own does
+     */
+    public String createServiceClient(String clientId, boolean portalApiAudience, List<String> realmRoles) {
+        String token = adminAccessToken();
+        String secret = clientId + "-" + UUID.randomUUID();
+        List<Map<String, Object>> mappers = portalApiAudience
+                ? List.of(Map.of(
+                        "name", "portal-api audience",
+                        "protocol", "openid-connect",
+                        "protocolMapper", "oidc-audience-mapper",
+                        "config", Map.of("included.custom.audience", "portal-api", "access.token.claim", "true")))
+                : List.of();
+        String client = JSON.writeValueAsString(Map.of(
+                "clientId", clientId,
+                "enabled", true,
+                "publicClient", false,
+                "secret", secret,
+                "standardFlowEnabled", false,
+                "serviceAccountsEnabled", true,
+                "protocolMappers", mappers));
+        HttpResponse<String> created = send(adminRequest("/clients", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(client))
+                .build());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException(
+                    "Keycloak refused client " + clientId + ": " + created.statusCode() + " " + created.body());
+        }
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        JsonNode serviceAccount = JSON.readTree(send(adminRequest("/clients/" + id + "/service-account-user", token)
+                        .GET()
+                        .build())
+                .body());
+        List<JsonNode> roles = new ArrayList<>();
+        for (String role : realmRoles) {
+            roles.add(JSON.readTree(
+                    send(adminRequest("/roles/" + role, token).GET().build()).body()));
+        }
+        send(adminRequest("/users/" + serviceAccount.path("id").asString() + "/role-mappings/realm", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(roles)))
+                .build());
+        return secret;
+    }
+
+    /** A token of a client's service account, given its secret (client credentials grant). */
+    public String serviceAccountToken(String clientId, String secret) {
+        return postForm(
+                        issuerUri() + "/protocol/openid-connect/token",
+                        Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", secret))
+                .path("access_token")
+                .asString();
+    }
+
+    private HttpRequest.Builder adminRequest(String path, String token) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + REALM + path))
+                .header("Authorization", "Bearer " + token);
     }
 
     /**

@@ -2,6 +2,7 @@ package health.portal.records.access;
 
 import health.portal.platform.security.Caller;
 import health.portal.platform.security.grpc.BearerCallCredentials;
+import health.portal.platform.security.grpc.ForwardedClient;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -24,32 +25,40 @@ import java.util.UUID;
  * Verifies the bearer token of every call (the platform's decoder: signature, issuer, audience, expiry) and puts the caller into
  * the gRPC context. It rejects nothing itself: the service decides, because a refusal must also be audited with the
  * patient the request named, which only the request message carries.
+ *
+ * <p>The end user's address and device are taken only from a trusted forwarder (the gateway), proven by its own
+ * token in {@code x-portal-forwarder}: anyone else's {@code x-forwarded-for} would let a caller put any address into a
+ * patient's access log. Without it the audit shows the connection's own address and gRPC user agent.
  */
 @Component
 @GlobalServerInterceptor
 public class CallerInterceptor implements ServerInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(CallerInterceptor.class);
-    static final Metadata.Key<String> FORWARDED_FOR =
-            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> CORRELATION_ID =
             Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> PURPOSE_OF_USE =
+            Metadata.Key.of("x-purpose-of-use", Metadata.ASCII_STRING_MARSHALLER);
 
     private final JwtDecoder jwtDecoder;
+    private final AccessGrants grants;
 
-    public CallerInterceptor(JwtDecoder jwtDecoder) {
+    public CallerInterceptor(JwtDecoder jwtDecoder, AccessGrants grants) {
         this.jwtDecoder = jwtDecoder;
+        this.grants = grants;
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        boolean forwarded = grants.isTrustedForwarder(caller(headers.get(ForwardedClient.FORWARDER)));
         RequestContext ctx = new RequestContext(
                 caller(headers.get(BearerCallCredentials.AUTHORIZATION)),
-                clientIp(call, headers),
-                clip(headers.get(USER_AGENT), 200),
-                correlationId(headers.get(CORRELATION_ID)));
+                forwarded ? clip(firstAddress(headers.get(ForwardedClient.FORWARDED_FOR)), 64) : remoteAddress(call),
+                clip(headers.get(forwarded ? ForwardedClient.FORWARDED_USER_AGENT : USER_AGENT), 200),
+                correlationId(headers.get(CORRELATION_ID)),
+                PurposeOfUse.of(headers.get(PURPOSE_OF_USE)));
         return Contexts.interceptCall(Context.current().withValue(RequestContext.KEY, ctx), call, headers, next);
     }
 
@@ -65,11 +74,11 @@ public class CallerInterceptor implements ServerInterceptor {
         }
     }
 
-    private static String clientIp(ServerCall<?, ?> call, Metadata headers) {
-        String forwarded = headers.get(FORWARDED_FOR); // set by the gateway: the end user's address
-        if (forwarded != null && !forwarded.isBlank()) {
-            return clip(forwarded.split(",")[0].trim(), 64);
-        }
+    private static String firstAddress(String forwardedFor) {
+        return forwardedFor == null ? "" : forwardedFor.split(",")[0].trim();
+    }
+
+    private static String remoteAddress(ServerCall<?, ?> call) {
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         return remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress()

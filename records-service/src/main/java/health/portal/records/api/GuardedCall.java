@@ -6,8 +6,11 @@ import health.portal.emr.adapter.EmrUnavailableException;
 import health.portal.emr.adapter.UnknownPatientException;
 import health.portal.platform.security.Caller;
 import health.portal.proto.FhirIds;
+import health.portal.proto.events.v1.ActorType;
 import health.portal.proto.events.v1.Outcome;
+import health.portal.records.access.AccessGrants;
 import health.portal.records.access.AccessRule;
+import health.portal.records.access.PurposeOfUse;
 import health.portal.records.access.RequestContext;
 import health.portal.records.audit.AuditTrail;
 import health.portal.records.audit.AuditUnavailableException;
@@ -21,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -41,12 +46,14 @@ public class GuardedCall {
     private static final long DEADLINE_SKEW_MILLIS = 100;
 
     private final AuditTrail audit;
+    private final AccessGrants grants;
     // virtual threads: interrupting one that waits on a socket closes the socket, so an abandoned call frees its
     // connection to the EMR at once instead of waiting out the read timeout
     private final ExecutorService emrWork = Executors.newVirtualThreadPerTaskExecutor();
 
-    public GuardedCall(AuditTrail audit) {
+    public GuardedCall(AuditTrail audit, AccessGrants grants) {
         this.audit = audit;
+        this.grants = grants;
     }
 
     @PreDestroy
@@ -75,10 +82,19 @@ public class GuardedCall {
                     .withDescription("patient_id is missing or not a valid id")
                     .asRuntimeException();
         }
-        if (!rule.allows(caller, patientId)) {
+        if (!rule.allows(caller, patientId)
+                || (caller.actorType() == ActorType.SERVICE && !grants.serviceMayCall(caller, rpc))) {
             auditRefusal(action, resource, patientId, Outcome.DENIED, Status.Code.PERMISSION_DENIED);
             throw Status.PERMISSION_DENIED
                     .withDescription("Not allowed for this patient")
+                    .asRuntimeException();
+        }
+        Optional<PurposeOfUse> purpose = RequestContext.current().purposeOfUse();
+        if (caller.actorType() == ActorType.STAFF && purpose.isEmpty()) {
+            auditRefusal(action, resource, patientId, Outcome.DENIED, Status.Code.INVALID_ARGUMENT);
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("Staff state why they open the record: metadata x-purpose-of-use, one of "
+                            + Arrays.toString(PurposeOfUse.values()))
                     .asRuntimeException();
         }
         T result;
@@ -90,7 +106,13 @@ public class GuardedCall {
             throw e;
         }
         try {
-            audit.record(action, resource, patientId, Outcome.SUCCESS, "OK");
+            audit.record(
+                    action,
+                    resource,
+                    patientId,
+                    Outcome.SUCCESS,
+                    purpose.map(p -> "OK; purpose " + p.name() + " (" + p.display() + ")")
+                            .orElse("OK"));
         } catch (AuditUnavailableException e) {
             // fail closed: without an audit record the data is not handed out
             throw Status.UNAVAILABLE

@@ -22,7 +22,7 @@ import java.util.Base64;
 class EmrConfiguration {
 
     @Bean
-    EmrClient emrClient(EmrProperties p) {
+    EmrClient emrClient(EmrProperties p, ForeignResourceAlarm foreignResources) {
         EmrSettings s = EmrSettings.defaults(p.baseUrl());
         s = s.withTimeouts(or(p.connectTimeout(), s.connectTimeout()), or(p.readTimeout(), s.readTimeout()))
                 .withRetry(or(p.readAttempts(), s.readAttempts()), or(p.retryBackoff(), s.retryBackoff()))
@@ -41,7 +41,7 @@ class EmrConfiguration {
                     smart.scope(),
                     null));
         }
-        return new EmrClient(s);
+        return new EmrClient(s, foreignResources);
     }
 
     /** A PKCS#8 PEM private key (RSA for RS384, EC P-384 for ES384). */

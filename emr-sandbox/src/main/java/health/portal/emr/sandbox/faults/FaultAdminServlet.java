@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * {@code /admin/faults}: GET shows the switches; POST {@code ?fail=N&invalid=N&delayMs=D} sets the given ones;
+ * {@code /admin/faults}: GET shows the switches; POST {@code ?fail=N&invalid=N&delayMs=D&ignorePatientFilter=true}
+ * sets the given ones;
  * DELETE resets. Meant for tests that drive a sandbox running as its own process.
  */
 public final class FaultAdminServlet extends HttpServlet {
@@ -32,9 +33,13 @@ public final class FaultAdminServlet extends HttpServlet {
             Integer fail = number(request, "fail");
             Integer invalid = number(request, "invalid");
             Integer delay = number(request, "delayMs");
-            if (fail == null && invalid == null && delay == null) {
-                problem(response, "Give at least one of fail, invalid, delayMs");
+            Boolean ignorePatientFilter = flag(request, "ignorePatientFilter");
+            if (fail == null && invalid == null && delay == null && ignorePatientFilter == null) {
+                problem(response, "Give at least one of fail, invalid, delayMs, ignorePatientFilter");
                 return;
+            }
+            if (ignorePatientFilter != null) {
+                faults.ignorePatientFilter(ignorePatientFilter);
             }
             if (fail != null) {
                 faults.failNext(fail);
@@ -70,13 +75,26 @@ public final class FaultAdminServlet extends HttpServlet {
         }
     }
 
+    private static Boolean flag(HttpServletRequest request, String name) {
+        String value = request.getParameter(name);
+        if (value == null) {
+            return null;
+        }
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+        };
+    }
+
     private void state(HttpServletResponse response, int status) throws IOException {
         write(
                 response,
                 status,
                 "application/json",
                 "{\"fail\":" + faults.pendingFailures() + ",\"invalid\":" + faults.pendingInvalidAnswers()
-                        + ",\"delayMs\":" + faults.delay().toMillis() + "}");
+                        + ",\"delayMs\":" + faults.delay().toMillis() + ",\"ignorePatientFilter\":"
+                        + faults.ignoresPatientFilter() + "}");
     }
 
     private static void problem(HttpServletResponse response, String detail) throws IOException {

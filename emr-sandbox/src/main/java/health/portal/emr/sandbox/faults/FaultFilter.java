@@ -42,6 +42,9 @@ public final class FaultFilter extends HttpFilter {
                 Thread.currentThread().interrupt();
             }
         }
+        if (faults.ignoresPatientFilter()) {
+            request = new WithoutPatientFilter(request);
+        }
         switch (faults.next()) {
             case FAIL ->
                 write(

@@ -22,9 +22,17 @@ import java.util.Set;
  * @param roles     the realm roles ({@code realm_access.roles})
  * @param username  {@code preferred_username}, or null
  * @param name      the display name ({@code name}, else given and family name), or null
+ * @param clientId  the client the token was issued to ({@code azp}), empty when unknown: a service account is known
+ *                  by it, and what a service may do is granted per client
  */
 public record Caller(
-        String subject, ActorType actorType, String patientId, Set<String> roles, String username, String name) {
+        String subject,
+        ActorType actorType,
+        String patientId,
+        Set<String> roles,
+        String username,
+        String name,
+        String clientId) {
 
     public static final String ROLE_PATIENT = "patient";
     public static final String ROLE_STAFF = "staff";
@@ -36,11 +44,12 @@ public record Caller(
     public Caller {
         subject = subject == null ? "" : subject;
         patientId = patientId == null ? "" : patientId;
+        clientId = clientId == null ? "" : clientId;
         roles = Set.copyOf(roles);
     }
 
     public static Caller anonymous() {
-        return new Caller("", ActorType.ANONYMOUS, "", Set.of(), null, null);
+        return new Caller("", ActorType.ANONYMOUS, "", Set.of(), null, null, "");
     }
 
     public static Caller of(Jwt jwt) {
@@ -56,7 +65,8 @@ public record Caller(
                 string(claims.get(PATIENT_ID_CLAIM)),
                 roles,
                 stringOrNull(claims.get("preferred_username")),
-                displayName(claims));
+                displayName(claims),
+                string(claims.get("azp")));
     }
 
     /**
