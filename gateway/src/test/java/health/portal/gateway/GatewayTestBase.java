@@ -68,6 +68,7 @@ abstract class GatewayTestBase {
         registry.add("gateway.redis-key-prefix", () -> REDIS_PREFIX);
         registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
         registry.add("gateway.security.issuer-uri", KEYCLOAK::issuerUri);
+        registry.add("gateway.security.web-client-secret", () -> KEYCLOAK.clientSecret("portal-web"));
         registry.add("gateway.security.idle-timeout", () -> IDLE_TIMEOUT.toSeconds() + "s");
         registry.add("IDENTITY_SERVICE_URI", IDENTITY::baseUrl);
         registry.add("RECORDS_GRPC_ADDRESS", RECORDS::address);

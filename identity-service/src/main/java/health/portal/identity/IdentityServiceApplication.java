@@ -23,7 +23,10 @@ public class IdentityServiceApplication {
         return Clock.systemUTC();
     }
 
-    /** Enrollment and the current terms are public; the rest is the patient's own or staff work. */
+    /**
+     * Enrollment and the current terms are public; the rest is the patient's own, or the work of one staff role
+     * (least privilege: the front desk issues codes but cannot end access or read anyone's log).
+     */
     @Bean
     AccessRules accessRules() {
         return rules -> rules.requestMatchers("/api/enrollment", "/api/enrollment/**")
@@ -32,7 +35,14 @@ public class IdentityServiceApplication {
                 .permitAll()
                 .requestMatchers("/api/me", "/api/me/**")
                 .hasRole(Caller.ROLE_PATIENT)
-                .requestMatchers("/internal/staff/**")
-                .hasRole(Caller.ROLE_STAFF);
+                .requestMatchers("/internal/staff/activation-codes", "/internal/staff/activation-codes/**")
+                .hasRole(Caller.ROLE_FRONT_DESK)
+                .requestMatchers(
+                        "/internal/staff/patients/*/access-termination",
+                        "/internal/staff/access-log",
+                        "/internal/staff/access-log/**",
+                        "/internal/staff/terms",
+                        "/internal/staff/terms/**")
+                .hasRole(Caller.ROLE_PRIVACY_OFFICER);
     }
 }

@@ -93,7 +93,7 @@ class AccessLogTest extends IdentityIntegrationTest {
 
         // someone else's log is not in mine; staff can read any
         Patient other = enrollNewPatient("other");
-        Reply staffView = get("/internal/staff/access-log?patientId=" + other.patientId(), staffToken());
+        Reply staffView = get("/internal/staff/access-log?patientId=" + other.patientId(), privacyOfficerToken());
         assertThat(staffView.status()).isEqualTo(200);
         assertThat(staffView.body().path("entries").size()).isPositive();
         assertThat(staffView.body().path("entries").toString()).doesNotContain(patient.userId());
@@ -239,7 +239,8 @@ class AccessLogTest extends IdentityIntegrationTest {
         Map<String, Object> status = realmAdmin().attackDetection().bruteForceUserStatus(patient.userId());
         assertThat(status.get("disabled")).isEqualTo(true);
 
-        Reply log = get("/internal/staff/access-log?patientId=" + patient.patientId() + "&size=200", staffToken());
+        Reply log =
+                get("/internal/staff/access-log?patientId=" + patient.patientId() + "&size=200", privacyOfficerToken());
         long failures = 0;
         for (JsonNode entry : log.body().path("entries")) {
             if (entry.path("category").asString().equals("SIGN_IN_FAILED")) {
@@ -253,7 +254,7 @@ class AccessLogTest extends IdentityIntegrationTest {
     @Test
     void theLogIsAppendOnlyAndATamperedEntryIsDetected() {
         Patient patient = enrollNewPatient("tamper");
-        assertThat(get("/internal/staff/access-log/verification", staffToken())
+        assertThat(get("/internal/staff/access-log/verification", privacyOfficerToken())
                         .body()
                         .path("valid")
                         .asBoolean())
@@ -271,14 +272,14 @@ class AccessLogTest extends IdentityIntegrationTest {
                 jdbc.queryForObject("select client_ip from access_log_entry where seq = ?", String.class, seq);
         tamper("update access_log_entry set client_ip = '10.6.6.6' where seq = " + seq);
         try {
-            Reply verification = get("/internal/staff/access-log/verification", staffToken());
+            Reply verification = get("/internal/staff/access-log/verification", privacyOfficerToken());
             assertThat(verification.body().path("valid").asBoolean()).isFalse();
             assertThat(verification.body().path("firstInvalidSeq").asLong()).isEqualTo(seq);
         } finally {
             tamper("update access_log_entry set client_ip = " + (original == null ? "null" : "'" + original + "'")
                     + " where seq = " + seq);
         }
-        assertThat(get("/internal/staff/access-log/verification", staffToken())
+        assertThat(get("/internal/staff/access-log/verification", privacyOfficerToken())
                         .body()
                         .path("valid")
                         .asBoolean())

@@ -21,7 +21,7 @@ class EnrollmentTest extends IdentityIntegrationTest {
         String patientId = uniquePatientId();
         Reply issued = post(
                 "/internal/staff/activation-codes",
-                staffToken(),
+                frontDeskToken(),
                 Map.of("patientId", patientId, "birthDate", FakeRecordsService.BIRTH_DATE));
         assertThat(issued.status()).isEqualTo(201);
         String code = issued.body().path("code").asString();
@@ -152,10 +152,10 @@ class EnrollmentTest extends IdentityIntegrationTest {
         String other = uniquePatientId();
         Reply issued = post(
                 "/internal/staff/activation-codes",
-                staffToken(),
+                frontDeskToken(),
                 Map.of("patientId", other, "birthDate", FakeRecordsService.BIRTH_DATE));
         String id = issued.body().path("id").asString();
-        assertThat(post("/internal/staff/activation-codes/" + id + "/revocation", staffToken(), "{}")
+        assertThat(post("/internal/staff/activation-codes/" + id + "/revocation", frontDeskToken(), "{}")
                         .status())
                 .isEqualTo(204);
         Reply revoked = post(
@@ -169,7 +169,7 @@ class EnrollmentTest extends IdentityIntegrationTest {
         assertThat(revoked.status()).isEqualTo(410);
         assertThat(revoked.type()).endsWith("/activation-code-revoked");
 
-        Reply listed = get("/internal/staff/activation-codes?patientId=" + other, staffToken());
+        Reply listed = get("/internal/staff/activation-codes?patientId=" + other, frontDeskToken());
         assertThat(listed.body().get(0).path("status").asString()).isEqualTo("REVOKED");
         assertThat(listed.body().get(0).has("code")).isFalse();
     }
@@ -307,7 +307,7 @@ class EnrollmentTest extends IdentityIntegrationTest {
 
         Reply unknown = post(
                 "/internal/staff/activation-codes",
-                staffToken(),
+                frontDeskToken(),
                 Map.of("patientId", "nobody-here", "birthDate", FakeRecordsService.BIRTH_DATE));
         assertThat(unknown.status()).isEqualTo(422);
         assertThat(unknown.type()).endsWith("/patient-not-found");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import health.portal.infra.kafka.KafkaBroker;
 import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.infra.keycloak.KeycloakServer;
+import health.portal.infra.keycloak.StaffUser;
 import health.portal.infra.postgres.PostgresServer;
 import health.portal.infra.postgres.ThrowawayDatabase;
 import health.portal.platform.events.EventEnvelopeDeserializer;
@@ -28,6 +29,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,9 +140,59 @@ public abstract class IdentityIntegrationTest {
         }
     }
 
-    /** A token of the staff tooling client (its service account has realm role staff). */
-    protected static String staffToken() {
-        return KEYCLOAK.serviceAccountToken("portal-staff");
+    /** Jordan Lee at the front desk: issues and revokes activation codes. */
+    protected static final StaffMember FRONT_DESK = new StaffMember("jordan.lee", "Jordan", "Lee", "front-desk");
+
+    /** Robin Okafor, privacy officer: ends access, reads and verifies access logs, publishes terms. */
+    protected static final StaffMember PRIVACY_OFFICER =
+            new StaffMember("robin.okafor", "Robin", "Okafor", "privacy-officer");
+
+    /** A front-desk token: signed in through the staff client with password and one-time code. */
+    protected static String frontDeskToken() {
+        return FRONT_DESK.token();
+    }
+
+    protected static String privacyOfficerToken() {
+        return PRIVACY_OFFICER.token();
+    }
+
+    /** A named member of staff of the test realm, created at first use; their token is reused until near expiry. */
+    protected static final class StaffMember {
+
+        private final String username;
+        private final String firstName;
+        private final String lastName;
+        private final String role;
+        private StaffUser user;
+        private String token;
+        private Instant renewAt = Instant.EPOCH;
+
+        StaffMember(String username, String firstName, String lastName, String role) {
+            this.username = username;
+            this.firstName = firstName;
+            this.lastName = lastName;
+            this.role = role;
+        }
+
+        synchronized String token() {
+            if (user == null) {
+                user = KEYCLOAK.createStaffUser(username, firstName, lastName, List.of(role));
+            }
+            if (Instant.now().isAfter(renewAt)) {
+                BrowserSignIn.Tokens tokens = KEYCLOAK.staffSignIn(user);
+                token = tokens.accessToken();
+                renewAt = Instant.now().plusSeconds(Math.max(10, tokens.expiresInSeconds() - 30));
+            }
+            return token;
+        }
+
+        String username() {
+            return username;
+        }
+
+        String displayName() {
+            return firstName + " " + lastName;
+        }
     }
 
     protected static String uniquePatientId() {
@@ -154,7 +206,7 @@ public abstract class IdentityIntegrationTest {
     protected String issueCode(String patientId) {
         Reply issued = post(
                 "/internal/staff/activation-codes",
-                staffToken(),
+                frontDeskToken(),
                 Map.of("patientId", patientId, "birthDate", FakeRecordsService.BIRTH_DATE));
         assertThat(issued.status()).as(String.valueOf(issued.body())).isEqualTo(201);
         return issued.body().path("code").asString();

@@ -34,11 +34,11 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
         String next = "t-" + UUID.randomUUID().toString().substring(0, 8);
         Reply published = post(
                 "/internal/staff/terms",
-                staffToken(),
+                privacyOfficerToken(),
                 Map.of("version", next, "text", "Updated terms: not for emergencies."));
         assertThat(published.status()).isEqualTo(201);
         assertThat(currentTermsVersion()).isEqualTo(next);
-        assertThat(post("/internal/staff/terms", staffToken(), Map.of("version", next, "text", "again"))
+        assertThat(post("/internal/staff/terms", privacyOfficerToken(), Map.of("version", next, "text", "again"))
                         .status())
                 .isEqualTo(409);
         assertThat(post("/internal/staff/terms", token, Map.of("version", "x", "text", "y"))
@@ -81,7 +81,7 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
 
         Reply terminated = post(
                 "/internal/staff/patients/" + patient.patientId() + "/access-termination",
-                staffToken(),
+                privacyOfficerToken(),
                 Map.of("reason", "shared credentials"));
         assertThat(terminated.status()).as(String.valueOf(terminated.body())).isEqualTo(200);
         assertThat(terminated.body().path("userId").asString()).isEqualTo(patient.userId());
@@ -118,7 +118,7 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
 
         assertThat(post(
                                 "/internal/staff/patients/" + patient.patientId() + "/access-termination",
-                                staffToken(),
+                                privacyOfficerToken(),
                                 Map.of("reason", "again"))
                         .status())
                 .isEqualTo(404);
@@ -143,7 +143,7 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
         String spare = issueCode(patient.patientId());
         assertThat(post(
                                 "/internal/staff/patients/" + patient.patientId() + "/access-termination",
-                                staffToken(),
+                                privacyOfficerToken(),
                                 Map.of("reason", "misuse"))
                         .status())
                 .isEqualTo(200);

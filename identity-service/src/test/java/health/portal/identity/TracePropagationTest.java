@@ -23,7 +23,7 @@ class TracePropagationTest extends IdentityIntegrationTest {
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
                         Map.of("patientId", uniquePatientId(), "birthDate", FakeRecordsService.BIRTH_DATE))));
 
-        Reply issued = send(request, staffToken());
+        Reply issued = send(request, frontDeskToken());
 
         assertThat(issued.status()).isEqualTo(201);
         assertThat(FakeRecordsService.shared().traceparents)

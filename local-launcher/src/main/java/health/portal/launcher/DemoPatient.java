@@ -1,5 +1,6 @@
 package health.portal.launcher;
 
+import health.portal.infra.keycloak.StaffUser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,7 +36,10 @@ public final class DemoPatient {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String identity = "http://localhost:" + stack.ports().identity();
-        String staffToken = stack.keycloak().serviceAccountToken("portal-staff");
+        // a named member of the front desk, signed in with password and one-time code, issues Alex's code
+        StaffUser frontDesk =
+                stack.keycloak().createStaffUser("demo.frontdesk", "Casey", "Nguyen", List.of("front-desk"));
+        String staffToken = stack.keycloak().staffSignIn(frontDesk).accessToken();
 
         JsonNode code = post(
                 http,

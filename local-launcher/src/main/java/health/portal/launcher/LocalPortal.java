@@ -42,6 +42,9 @@ public final class LocalPortal implements AutoCloseable {
     private final int sandboxPatients;
     private final Tuning tuning;
     private final List<AutoCloseable> started = Collections.synchronizedList(new ArrayList<>());
+    /** Made for this run: Keycloak takes them at realm import, the services from their arguments. */
+    private final Map<String, String> clientSecrets = KeycloakServer.newClientSecrets();
+
     private KeycloakServer keycloak;
     private PostgresServer postgres;
     private RedisServer redis;
@@ -127,7 +130,7 @@ public final class LocalPortal implements AutoCloseable {
                                         Stream.of("health.portal.infra.smtp.SmtpServer", String.valueOf(ports.smtp()))))
                         .toList());
         CompletableFuture<KeycloakServer> keycloakStart = CompletableFuture.supplyAsync(
-                () -> KeycloakServer.start(ports.keycloak(), ports.keycloakManagement(), logs));
+                () -> KeycloakServer.start(ports.keycloak(), ports.keycloakManagement(), logs, clientSecrets));
 
         List<ServicePlan> services = services();
         List<CompletableFuture<Void>> ready = new ArrayList<>();
@@ -204,7 +207,7 @@ public final class LocalPortal implements AutoCloseable {
                     db + "-service",
                     "http://localhost:" + port + "/actuator/health",
                     concat(
-                            common,
+                            concat(common, serviceSecrets(db)),
                             List.of(
                                     "--server.port=" + port,
                                     "--spring.datasource.url=" + postgres.jdbcUrl(db),
@@ -227,6 +230,7 @@ public final class LocalPortal implements AutoCloseable {
                                 "--gateway.tls.redirect-port=" + ports.gatewayHttp(),
                                 "--management.server.port=" + ports.gatewayManagement(),
                                 "--gateway.security.issuer-uri=" + issuer,
+                                "--gateway.security.web-client-secret=" + clientSecrets.get("PORTAL_WEB_CLIENT_SECRET"),
                                 "--spring.data.redis.host=" + redis.host(),
                                 "--spring.data.redis.port=" + redis.port(),
                                 "--IDENTITY_SERVICE_URI=http://localhost:" + ports.identity(),
@@ -303,6 +307,13 @@ public final class LocalPortal implements AutoCloseable {
                 .sslContext(LoopbackTls.trustingContext())
                 .connectTimeout(Duration.ofSeconds(3))
                 .build();
+    }
+
+    /** Each service gets its own client secret and nobody else's; only identity-service has one today. */
+    private List<String> serviceSecrets(String db) {
+        return db.equals("identity")
+                ? List.of("--portal.keycloak.client-secret=" + clientSecrets.get("IDENTITY_KEYCLOAK_CLIENT_SECRET"))
+                : List.of();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -27,8 +27,9 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Who may call what, over every rpc: the patient for their own record, never another's; staff for anyone's record,
- * with a stated purpose; each service client only the calls it was granted (identity-service: VerifyPatient); a
+ * Who may call what, over every rpc: the patient for their own record, never another's; a clinician signed in as staff
+ * with a second factor for anyone's record, with a stated purpose (no other staff role, no sign-in without a second
+ * factor); each service client only the calls it was granted (identity-service: VerifyPatient); a
  * client without a grant, or without a role, nothing; no or bad token never. Each call, allowed or refused, leaves exactly one audit
  * record with the caller, the patient, the action and the outcome.
  */
@@ -43,6 +44,11 @@ class AccessMatrixTest extends GrpcTestBase {
         STAFF(tokens::staff, ActorType.STAFF, "TREAT"),
         STAFF_WITHOUT_PURPOSE(tokens::staff, ActorType.STAFF),
         STAFF_UNKNOWN_PURPOSE(tokens::staff, ActorType.STAFF, "CURIOSITY"),
+        FRONT_DESK(() -> tokens.staff(List.of("front-desk"), List.of("pwd", "otp")), ActorType.STAFF, "TREAT"),
+        // a clinician whose sign-in had no second factor, or who signed in to the patient portal: no staff there
+        CLINICIAN_WITHOUT_SECOND_FACTOR(
+                () -> tokens.staff(List.of("clinician"), List.of("pwd")), ActorType.ACTOR_TYPE_UNSPECIFIED, "TREAT"),
+        CLINICIAN_IN_THE_PATIENT_PORTAL(tokens::staffThroughPatientPortal, ActorType.ACTOR_TYPE_UNSPECIFIED, "TREAT"),
         SERVICE(tokens::service, ActorType.SERVICE),
         IDENTITY_SERVICE(() -> tokens.service("identity-service"), ActorType.SERVICE),
         UNGRANTED_SERVICE(() -> tokens.service("some-other-client"), ActorType.SERVICE),
@@ -165,7 +171,13 @@ class AccessMatrixTest extends GrpcTestBase {
             for (Who who : Who.values()) {
                 Status.Code expected = switch (who) {
                     case PATIENT_OWN -> rpc.patientOwn();
-                    case PATIENT_OTHER, NO_ROLES, UNGRANTED_SERVICE, GATEWAY_CLIENT -> Status.Code.PERMISSION_DENIED;
+                    case PATIENT_OTHER,
+                            NO_ROLES,
+                            UNGRANTED_SERVICE,
+                            GATEWAY_CLIENT,
+                            FRONT_DESK,
+                            CLINICIAN_WITHOUT_SECOND_FACTOR,
+                            CLINICIAN_IN_THE_PATIENT_PORTAL -> Status.Code.PERMISSION_DENIED;
                     case STAFF -> rpc.staff();
                     case STAFF_WITHOUT_PURPOSE, STAFF_UNKNOWN_PURPOSE ->
                         rpc.staff() == Status.Code.OK ? Status.Code.INVALID_ARGUMENT : rpc.staff();
@@ -225,7 +237,11 @@ class AccessMatrixTest extends GrpcTestBase {
         switch (who) {
             case PATIENT_OWN -> assertThat(entry.event().getActorId()).isEqualTo("user-demo-alex");
             case PATIENT_OTHER -> assertThat(entry.event().getActorId()).isEqualTo("user-demo-sam");
-            case STAFF -> assertThat(entry.event().getActorId()).isEqualTo("staff-user-1");
+            case STAFF -> {
+                assertThat(entry.event().getActorId()).isEqualTo("staff-user-1");
+                // a named person: the patient's access log shows their user ID
+                assertThat(entry.event().getActorName()).isEqualTo("staff-user-1");
+            }
             case SERVICE -> assertThat(entry.event().getActorId()).isEqualTo("service-account-records-client");
             case IDENTITY_SERVICE ->
                 assertThat(entry.event().getActorId()).isEqualTo("service-account-identity-service");

@@ -76,16 +76,29 @@ public final class TestTokens {
                 Duration.ofMinutes(5));
     }
 
+    /** A clinician signed in through the staff client with password and one-time code. */
     public String staff() {
+        return staff(List.of("clinician"), List.of("pwd", "otp"));
+    }
+
+    /** A member of staff with these realm roles, through the staff client, with these authentication methods. */
+    public String staff(List<String> roles, List<String> amr) {
+        return sign(
+                key, "staff-user-1", roles, null, issuer(), Duration.ofMinutes(5), "portal-api", "portal-staff", amr);
+    }
+
+    /** A clinician's token of the patient portal's client: no staff authority there. */
+    public String staffThroughPatientPortal() {
         return sign(
                 key,
                 "staff-user-1",
-                List.of("staff"),
+                List.of("clinician"),
                 null,
                 issuer(),
                 Duration.ofMinutes(5),
                 "portal-api",
-                "portal-staff");
+                "portal-web",
+                List.of("pwd", "otp"));
     }
 
     /** The service account of client {@code records-client}, which records-service grants its read calls. */
@@ -177,6 +190,19 @@ public final class TestTokens {
             Duration ttl,
             String audience,
             String clientId) {
+        return sign(with, subject, roles, patientId, issuer, ttl, audience, clientId, null);
+    }
+
+    private static String sign(
+            RSAKey with,
+            String subject,
+            List<String> roles,
+            String patientId,
+            String issuer,
+            Duration ttl,
+            String audience,
+            String clientId,
+            List<String> amr) {
         try {
             Instant now = Instant.now();
             JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -187,9 +213,13 @@ public final class TestTokens {
                     .expirationTime(Date.from(now.plus(ttl)))
                     .audience(List.of(audience, "account"))
                     .claim("azp", clientId)
+                    .claim("preferred_username", subject)
                     .claim("realm_access", Map.of("roles", roles));
             if (patientId != null) {
                 claims.claim("patient_id", patientId);
+            }
+            if (amr != null) {
+                claims.claim("amr", amr);
             }
             SignedJWT jwt = new SignedJWT(
                     new JWSHeader.Builder(JWSAlgorithm.RS256)

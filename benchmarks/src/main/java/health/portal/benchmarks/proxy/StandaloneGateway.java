@@ -78,6 +78,7 @@ public final class StandaloneGateway implements AutoCloseable {
                     "--gateway.tls.redirect-address=127.0.0.1",
                     "--management.server.port=" + FreePorts.find(),
                     "--gateway.security.issuer-uri=" + issuer,
+                    "--gateway.security.web-client-secret=" + keycloak.clientSecret("portal-web"),
                     "--spring.data.redis.host=" + redis.host(),
                     "--spring.data.redis.port=" + redis.port(),
                     "--gateway.redis-key-prefix=" + prefix,

@@ -44,7 +44,8 @@ public class AuditEventListener {
                             audit.getAction().startsWith("records.") ? "RECORD_ACCESS" : "ACTIVITY",
                             audit.getAction(),
                             audit.getOutcome().name(),
-                            blankToNull(audit.getActorId()),
+                            // a named person (staff) by user ID, anyone else by the id the producer gave
+                            blankToNull(!audit.getActorName().isBlank() ? audit.getActorName() : audit.getActorId()),
                             audit.getActorType().name(),
                             blankToNull(audit.getClientIp()),
                             blankToNull(audit.getUserAgent()),

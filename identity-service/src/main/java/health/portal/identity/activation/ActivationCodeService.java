@@ -1,6 +1,9 @@
 package health.portal.identity.activation;
 
+import health.portal.identity.accesslog.AccessLog;
 import health.portal.identity.directory.PatientDirectory;
+import health.portal.identity.web.ClientInfo;
+import health.portal.identity.web.StaffMember;
 import health.portal.platform.problem.Problems;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.http.HttpStatus;
@@ -29,6 +32,7 @@ public class ActivationCodeService {
     private final TransactionTemplate tx;
     private final PatientDirectory patients;
     private final ActivationProperties properties;
+    private final AccessLog accessLog;
     private final Clock clock;
 
     public ActivationCodeService(
@@ -36,11 +40,13 @@ public class ActivationCodeService {
             TransactionTemplate tx,
             PatientDirectory patients,
             ActivationProperties properties,
+            AccessLog accessLog,
             Clock clock) {
         this.db = db;
         this.tx = tx;
         this.patients = patients;
         this.properties = properties;
+        this.accessLog = accessLog;
         this.clock = clock;
     }
 
@@ -62,7 +68,8 @@ public class ActivationCodeService {
     public record Redemption(UUID codeId, String patientId) {}
 
     /** Issues a code for an EMR patient; the patient id and birth date must match the EMR. */
-    public IssuedCode issue(String patientId, LocalDate birthDate, String staffUserId) {
+    /** Issues a code after checking the patient in the EMR; the patient's access log shows who issued it. */
+    public IssuedCode issue(String patientId, LocalDate birthDate, StaffMember staff, ClientInfo client) {
         if (!patients.verify(patientId, birthDate)) {
             throw Problems.exception(
                     HttpStatus.UNPROCESSABLE_ENTITY,
@@ -74,18 +81,21 @@ public class ActivationCodeService {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         Instant expires = now.plus(properties.validity());
-        db.sql("""
-                        insert into activation_code (id, code_hash, patient_id, status, issued_by, issued_at, expires_at)
-                        values (?, ?, ?, 'ACTIVE', ?, ?, ?)""")
-                .params(
-                        id,
-                        ActivationCodeFormat.hash(
-                                ActivationCodeFormat.normalize(code).orElseThrow()),
-                        patientId,
-                        staffUserId,
-                        ts(now),
-                        ts(expires))
-                .update();
+        tx.executeWithoutResult(status -> {
+            db.sql("""
+                            insert into activation_code (id, code_hash, patient_id, status, issued_by, issued_at, expires_at)
+                            values (?, ?, ?, 'ACTIVE', ?, ?, ?)""")
+                    .params(
+                            id,
+                            ActivationCodeFormat.hash(
+                                    ActivationCodeFormat.normalize(code).orElseThrow()),
+                            patientId,
+                            staff.subject(),
+                            ts(now),
+                            ts(expires))
+                    .update();
+            staffAction(patientId, "activation_code.issued", staff, client, "code valid until " + expires);
+        });
         return new IssuedCode(id, code, patientId, expires);
     }
 
@@ -108,11 +118,18 @@ public class ActivationCodeService {
     }
 
     @Transactional
-    public void revoke(UUID id, String staffUserId) {
-        int changed = db.sql("""
-                        update activation_code set status = 'REVOKED', revoked_at = ?, revoked_by = ?
-                        where id = ? and status in ('ACTIVE', 'LOCKED')""").params(ts(clock.instant()), staffUserId, id).update();
-        if (changed == 0) {
+    public void revoke(UUID id, StaffMember staff, ClientInfo client) {
+        Optional<String> revokedFor = tx.execute(status -> {
+            Optional<String> patientId = db.sql("""
+                            update activation_code set status = 'REVOKED', revoked_at = ?, revoked_by = ?
+                            where id = ? and status in ('ACTIVE', 'LOCKED') returning patient_id""")
+                    .params(ts(clock.instant()), staff.subject(), id)
+                    .query(String.class)
+                    .optional();
+            patientId.ifPresent(p -> staffAction(p, "activation_code.revoked", staff, client, null));
+            return patientId;
+        });
+        if (revokedFor.isEmpty()) {
             boolean exists = db.sql("select count(*) from activation_code where id = ?")
                             .param(id)
                             .query(Integer.class)
@@ -131,6 +148,24 @@ public class ActivationCodeService {
                     "Activation code not revocable",
                     "The activation code has already been used or revoked.");
         }
+    }
+
+    /** A staff action in the patient's access log, with the person who did it. */
+    private void staffAction(String patientId, String action, StaffMember staff, ClientInfo client, String detail) {
+        accessLog.append(new AccessLog.Entry(
+                "PORTAL",
+                "portal:" + UUID.randomUUID(),
+                patientId,
+                null,
+                clock.instant(),
+                "ACCOUNT",
+                action,
+                "SUCCESS",
+                staff.username(),
+                "STAFF",
+                client.ip(),
+                client.userAgent(),
+                detail == null ? "by " + staff.describe() : "by " + staff.describe() + "; " + detail));
     }
 
     /** Revokes every outstanding code of a patient (in the caller's transaction), e.g. when access ends. */

@@ -1,8 +1,11 @@
 package health.portal.identity.activation;
 
+import health.portal.identity.web.ClientInfo;
+import health.portal.identity.web.StaffMember;
 import health.portal.proto.FhirIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -51,8 +54,8 @@ public class StaffActivationCodeController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Issue an activation code for an EMR patient (the code is shown only in this response)")
     public ActivationCodeService.IssuedCode issue(
-            @Valid @RequestBody IssueRequest request, @AuthenticationPrincipal Jwt staff) {
-        return codes.issue(request.patientId(), request.birthDate(), staff.getSubject());
+            @Valid @RequestBody IssueRequest request, @AuthenticationPrincipal Jwt staff, HttpServletRequest http) {
+        return codes.issue(request.patientId(), request.birthDate(), StaffMember.of(staff), ClientInfo.of(http));
     }
 
     @GetMapping
@@ -65,7 +68,7 @@ public class StaffActivationCodeController {
     @PostMapping("/{id}/revocation")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Revoke an activation code")
-    public void revoke(@PathVariable UUID id, @AuthenticationPrincipal Jwt staff) {
-        codes.revoke(id, staff.getSubject());
+    public void revoke(@PathVariable UUID id, @AuthenticationPrincipal Jwt staff, HttpServletRequest http) {
+        codes.revoke(id, StaffMember.of(staff), ClientInfo.of(http));
     }
 }

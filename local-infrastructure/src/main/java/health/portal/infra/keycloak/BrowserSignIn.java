@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,8 @@ public final class BrowserSignIn {
             "class=\"[^\"]*(?:kc-feedback-text|pf-v5-c-alert__title|alert-error)[^\"]*\"[^>]*>\\s*([^<\\s][^<]*?)\\s*<",
             Pattern.DOTALL);
     private static final Pattern FORM_ID = Pattern.compile("<form[^>]*id=\"([^\"]+)\"", Pattern.DOTALL);
+    /** Keycloak's form asking for the one-time code of an authenticator app. */
+    public static final String OTP_FORM = "kc-otp-login-form";
 
     private BrowserSignIn() {}
 
@@ -75,6 +78,21 @@ public final class BrowserSignIn {
             String redirectUri,
             String username,
             String password) {
+        return attempt(issuerUri, clientId, clientSecret, redirectUri, username, password, null);
+    }
+
+    /**
+     * As {@link #attempt(String, String, String, String, String, String)}, answering Keycloak's one-time code form
+     * (second factor) with a code from {@code oneTimeCode} when it asks for one; null: never answer it.
+     */
+    public static Result attempt(
+            String issuerUri,
+            String clientId,
+            String clientSecret,
+            String redirectUri,
+            String username,
+            String password,
+            Supplier<String> oneTimeCode) {
         HttpClient browser = HttpClient.newBuilder()
                 .cookieHandler(new LoopbackCookieJar())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -119,7 +137,29 @@ public final class BrowserSignIn {
                         .POST(HttpRequest.BodyPublishers.ofString(
                                 form(Map.of("username", username, "password", password, "credentialId", ""))))
                         .build());
+        if (afterLogin.statusCode() == 200
+                && OTP_FORM.equals(find(FORM_ID, afterLogin.body()))
+                && oneTimeCode != null) {
+            String otpAction = formAction(afterLogin.body())
+                    .orElseThrow(() -> new IllegalStateException("no action on Keycloak's one-time code form"));
+            afterLogin = send(
+                    browser,
+                    HttpRequest.newBuilder(URI.create(otpAction))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("otp", oneTimeCode.get()))))
+                            .build());
+        }
         Optional<String> location = afterLogin.headers().firstValue("Location");
+        if (afterLogin.statusCode() == 302
+                && location.isPresent()
+                && location.get().startsWith(issuerUri + "/login-actions/")) {
+            // Keycloak sends the browser to one of its own pages first (a required action, e.g. set up an
+            // authenticator app): the browser shows it, and nothing signs in
+            afterLogin = send(
+                    browser,
+                    HttpRequest.newBuilder(URI.create(location.get())).GET().build());
+            location = afterLogin.headers().firstValue("Location");
+        }
         if (afterLogin.statusCode() != 302
                 || location.isEmpty()
                 || !location.get().startsWith(redirectUri)) {

@@ -24,8 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,10 +38,13 @@ import java.util.zip.ZipInputStream;
 
 /**
  * A real Keycloak (org.keycloak:keycloak-quarkus-dist from Maven Central), unpacked once per machine and started as a
- * process with the project's realm (deploy/keycloak/portal-realm.json) imported through the admin API. Data live in
- * memory: every start begins from the realm file.
+ * process that imports the project's realm (deploy/keycloak/portal-realm.json) at start-up ({@code --import-realm}),
+ * as a deployment does. The realm file holds no secret: its clients' secrets are placeholders ({@code
+ * ${PORTAL_WEB_CLIENT_SECRET}}) that Keycloak fills from its environment at import, and each start here makes new
+ * random ones. Data live in memory: every start begins from the realm file.
  * <p>
- * Set PORTAL_KEYCLOAK_URL to use a Keycloak that already runs with the realm imported instead of starting one.
+ * Set PORTAL_KEYCLOAK_URL to use a Keycloak that already runs with the realm imported instead of starting one; its
+ * client secrets then come from the same environment variables.
  */
 public final class KeycloakServer implements AutoCloseable {
 
@@ -51,16 +58,23 @@ public final class KeycloakServer implements AutoCloseable {
     private final String adminUsername;
     private final String adminPassword;
     private final JsonNode realm;
+    private final Map<String, String> secrets;
     private final ChildProcess process;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private KeycloakServer(
-            String baseUrl, String adminUsername, String adminPassword, JsonNode realm, ChildProcess process) {
+            String baseUrl,
+            String adminUsername,
+            String adminPassword,
+            JsonNode realm,
+            Map<String, String> secrets,
+            ChildProcess process) {
         this.baseUrl = baseUrl;
         this.adminUsername = adminUsername;
         this.adminPassword = adminPassword;
         this.realm = realm;
+        this.secrets = secrets;
         this.process = process;
     }
 
@@ -77,6 +91,7 @@ public final class KeycloakServer implements AutoCloseable {
                                     InfrastructureSettings.env("PORTAL_KEYCLOAK_ADMIN_PASSWORD")
                                             .orElse("admin"),
                                     readRealm(),
+                                    secretsFromEnvironment(readRealm()),
                                     null))
                             .orElseGet(() -> start(
                                     FreePorts.find(), FreePorts.find(), InfrastructureSettings.testLogDirectory()));
@@ -90,6 +105,15 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** Starts Keycloak on the given ports with the realm imported; the caller stops it. */
     public static KeycloakServer start(int httpPort, int managementPort, Path logDirectory) {
+        return start(httpPort, managementPort, logDirectory, newClientSecrets());
+    }
+
+    /**
+     * Starts Keycloak with the given client secrets (by the realm file's placeholder names, see {@link
+     * #newClientSecrets()}), for a launcher that hands the same secrets to the services while Keycloak starts.
+     */
+    public static KeycloakServer start(
+            int httpPort, int managementPort, Path logDirectory, Map<String, String> secrets) {
         Path home = installation();
         String baseUrl = "http://localhost:" + httpPort;
         String admin = "admin";
@@ -104,7 +128,9 @@ public final class KeycloakServer implements AutoCloseable {
                 "--http-management-port=" + managementPort,
                 // a fixed issuer, whatever host name a caller uses
                 "--hostname=" + baseUrl));
-        Map<String, String> environment = Map.of(
+        JsonNode realm = readRealm();
+        Map<String, String> environment = new HashMap<>(secrets);
+        environment.putAll(Map.of(
                 "JAVA_HOME",
                 System.getProperty("java.home"),
                 "KC_BOOTSTRAP_ADMIN_USERNAME",
@@ -115,13 +141,24 @@ public final class KeycloakServer implements AutoCloseable {
                 "-Xms64m -Xmx768m",
                 // jboss-threads resets thread locals reflectively; Java 24+ needs this opened
                 "JAVA_OPTS_APPEND",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED");
+                "--add-opens=java.base/java.lang=ALL-UNNAMED"));
+        command.add("--import-realm");
         long started = System.nanoTime();
-        ChildProcess process = ChildProcess.start(
-                "Keycloak", command, environment, home, logDirectory.resolve("keycloak-" + httpPort + ".log"));
-        KeycloakServer server = new KeycloakServer(baseUrl, admin, adminPassword, readRealm(), process);
-        process.awaitReady(Duration.ofMinutes(4), server::answers);
-        server.importRealm();
+        KeycloakServer server;
+        // every start imports from the one data/import of the installation: one start at a time reads it
+        try (FileChannel channel = FileChannel.open(
+                        home.resolve("import.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = channel.lock()) {
+            Path imports = home.resolve("data/import");
+            Files.createDirectories(imports);
+            Files.writeString(imports.resolve(REALM + "-realm.json"), JSON.writeValueAsString(realm));
+            ChildProcess process = ChildProcess.start(
+                    "Keycloak", command, environment, home, logDirectory.resolve("keycloak-" + httpPort + ".log"));
+            server = new KeycloakServer(baseUrl, admin, adminPassword, realm, secrets, process);
+            process.awaitReady(Duration.ofMinutes(4), server::hasRealm);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         log.info(
                 "Keycloak ready at {} with realm {} in {} s",
                 baseUrl,
@@ -147,14 +184,53 @@ public final class KeycloakServer implements AutoCloseable {
         return adminPassword;
     }
 
-    /** The secret a confidential client of the realm file authenticates with. */
+    /** The secret a confidential client of the realm file authenticates with (made for this start). */
     public String clientSecret(String clientId) {
+        String variable = secretVariables(realm).get(clientId);
+        if (variable == null) {
+            throw new IllegalArgumentException("no confidential client " + clientId + " in the realm file");
+        }
+        return secrets.get(variable);
+    }
+
+    /**
+     * The client secrets of this start by the environment variable the realm file names for each (for example
+     * {@code PORTAL_WEB_CLIENT_SECRET}): what a deployment gives Keycloak and the client alike.
+     */
+    public Map<String, String> clientSecrets() {
+        return Map.copyOf(secrets);
+    }
+
+    /** Each confidential client's secret placeholder in the realm file, e.g. portal-web -> PORTAL_WEB_CLIENT_SECRET. */
+    static Map<String, String> secretVariables(JsonNode realm) {
+        Map<String, String> variables = new LinkedHashMap<>();
         for (JsonNode client : realm.path("clients")) {
-            if (clientId.equals(client.path("clientId").asString())) {
-                return client.path("secret").asString();
+            String secret = client.path("secret").asString("");
+            if (secret.startsWith("${") && secret.endsWith("}")) {
+                variables.put(client.path("clientId").asString(), secret.substring(2, secret.length() - 1));
             }
         }
-        throw new IllegalArgumentException("no client " + clientId + " in the realm file");
+        return variables;
+    }
+
+    /** New random secrets for every confidential client of the realm file, by placeholder name. */
+    public static Map<String, String> newClientSecrets() {
+        Map<String, String> secrets = new HashMap<>();
+        SecureRandom random = new SecureRandom();
+        for (String variable : secretVariables(readRealm()).values()) {
+            byte[] bytes = new byte[24];
+            random.nextBytes(bytes);
+            secrets.put(variable, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        }
+        return secrets;
+    }
+
+    private static Map<String, String> secretsFromEnvironment(JsonNode realm) {
+        Map<String, String> secrets = new HashMap<>();
+        for (String variable : secretVariables(realm).values()) {
+            InfrastructureSettings.env(variable).ifPresent(value -> secrets.put(variable, value));
+        }
+        return secrets;
     }
 
     /** A token of the master realm's admin, for the admin REST API. */
@@ -217,15 +293,7 @@ public final class KeycloakServer implements AutoCloseable {
                         .GET()
                         .build())
                 .body());
-        List<JsonNode> roles = new ArrayList<>();
-        for (String role : realmRoles) {
-            roles.add(JSON.readTree(
-                    send(adminRequest("/roles/" + role, token).GET().build()).body()));
-        }
-        send(adminRequest("/users/" + serviceAccount.path("id").asString() + "/role-mappings/realm", token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(roles)))
-                .build());
+        grantRealmRoles(token, serviceAccount.path("id").asString(), realmRoles);
         return secret;
     }
 
@@ -241,6 +309,98 @@ public final class KeycloakServer implements AutoCloseable {
     private HttpRequest.Builder adminRequest(String path, String token) {
         return HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + REALM + path))
                 .header("Authorization", "Bearer " + token);
+    }
+
+    /** The client staff tooling signs in with: authorization code with PKCE, one-time code required. */
+    public static final String STAFF_CLIENT = "portal-staff";
+
+    /** Where the staff client's redirect goes in tests: a loopback address, as for a desktop tool (RFC 8252). */
+    public static final String STAFF_REDIRECT_URI = "http://127.0.0.1/staff-callback";
+
+    /**
+     * Creates a named member of staff through the admin API: their password, an authenticator app already set up (the
+     * OTP credential Keycloak would store after they scanned its QR code), and the given realm roles
+     * ({@code front-desk}, {@code privacy-officer}, {@code clinician}).
+     */
+    public StaffUser createStaffUser(String username, String firstName, String lastName, List<String> realmRoles) {
+        String token = adminAccessToken();
+        String password = "Staff-" + UUID.randomUUID();
+        String totpSecret = UUID.randomUUID().toString().replace("-", "");
+        String user = JSON.writeValueAsString(Map.of(
+                "username",
+                username,
+                "enabled",
+                true,
+                "email",
+                username + "@staff.portal.invalid",
+                "emailVerified",
+                true,
+                "firstName",
+                firstName,
+                "lastName",
+                lastName,
+                "credentials",
+                List.of(
+                        Map.of("type", "password", "value", password, "temporary", false),
+                        Map.of(
+                                "type",
+                                "otp",
+                                "userLabel",
+                                "authenticator app",
+                                "secretData",
+                                JSON.writeValueAsString(Map.of("value", totpSecret)),
+                                "credentialData",
+                                JSON.writeValueAsString(Map.of(
+                                        "subType", "totp",
+                                        "digits", 6,
+                                        "counter", 0,
+                                        "period", 30,
+                                        "algorithm", "HmacSHA1"))))));
+        HttpResponse<String> created = send(adminRequest("/users", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(user))
+                .build());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException(
+                    "Keycloak refused staff user " + username + ": " + created.statusCode() + " " + created.body());
+        }
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String userId = location.substring(location.lastIndexOf('/') + 1);
+        grantRealmRoles(token, userId, realmRoles);
+        return new StaffUser(userId, username, password, totpSecret);
+    }
+
+    /** Signs a member of staff in through the staff client, password and one-time code, and returns the tokens. */
+    public BrowserSignIn.Tokens staffSignIn(StaffUser staff) {
+        BrowserSignIn.Result result = BrowserSignIn.attempt(
+                issuerUri(),
+                STAFF_CLIENT,
+                null,
+                STAFF_REDIRECT_URI,
+                staff.username(),
+                staff.password(),
+                staff::oneTimeCode);
+        if (!result.succeeded()) {
+            throw new IllegalStateException("staff sign-in of " + staff.username() + " did not complete: status "
+                    + result.status() + ", form " + result.formId() + ", message " + result.message());
+        }
+        return result.tokens();
+    }
+
+    private void grantRealmRoles(String token, String userId, List<String> realmRoles) {
+        List<JsonNode> roles = new ArrayList<>();
+        for (String role : realmRoles) {
+            HttpResponse<String> found =
+                    send(adminRequest("/roles/" + role, token).GET().build());
+            if (found.statusCode() != 200) {
+                throw new IllegalArgumentException("no realm role " + role + " in the realm file");
+            }
+            roles.add(JSON.readTree(found.body()));
+        }
+        send(adminRequest("/users/" + userId + "/role-mappings/realm", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(roles)))
+                .build());
     }
 
     /**
@@ -300,27 +460,16 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
-    private boolean answers() {
+    /** Up, with the realm imported (the import runs before Keycloak answers, but it does no harm to ask for it). */
+    private boolean hasRealm() {
         try {
-            return send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master"))
+            return send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + REALM))
                                     .GET()
                                     .build())
                             .statusCode()
                     == 200;
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    private void importRealm() {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms"))
-                .header("Authorization", "Bearer " + adminAccessToken())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(realm)))
-                .build());
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException(
-                    "Keycloak refused the realm file: " + response.statusCode() + " " + response.body());
         }
     }
 

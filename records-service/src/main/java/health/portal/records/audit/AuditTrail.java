@@ -2,6 +2,7 @@ package health.portal.records.audit;
 
 import health.portal.platform.events.DirectEventPublisher;
 import health.portal.platform.events.Topics;
+import health.portal.proto.events.v1.ActorType;
 import health.portal.proto.events.v1.AuditEvent;
 import health.portal.proto.events.v1.EventEnvelope;
 import health.portal.proto.events.v1.Outcome;
@@ -41,6 +42,12 @@ public class AuditTrail {
         AuditEvent event = AuditEvent.newBuilder()
                 .setActorId(ctx.caller().subject())
                 .setActorType(ctx.caller().actorType())
+                // staff are named people: their user ID goes into the patient's access log
+                .setActorName(
+                        ctx.caller().actorType() == ActorType.STAFF
+                                        && ctx.caller().username() != null
+                                ? ctx.caller().username()
+                                : "")
                 .setPatientId(patientId)
                 .setAction(action)
                 .setResource(resource)

@@ -35,7 +35,20 @@ public record Caller(
         String clientId) {
 
     public static final String ROLE_PATIENT = "patient";
-    public static final String ROLE_STAFF = "staff";
+    /** Front desk: issue and revoke activation codes. */
+    public static final String ROLE_FRONT_DESK = "front-desk";
+    /** Privacy officer: end a patient's access, read any patient's access log, verify the log. */
+    public static final String ROLE_PRIVACY_OFFICER = "privacy-officer";
+    /** Clinician: read a patient's record, with a stated purpose of use. */
+    public static final String ROLE_CLINICIAN = "clinician";
+
+    public static final Set<String> STAFF_ROLES = Set.of(ROLE_FRONT_DESK, ROLE_PRIVACY_OFFICER, ROLE_CLINICIAN);
+
+    /**
+     * Staff act as staff only through this client: its sign-in asks for the password and a one-time code every time,
+     * and its tokens say so ({@code amr}). A clinician who signs in to the patient portal is a patient there.
+     */
+    public static final String STAFF_CLIENT = "portal-staff";
     /** Service accounts that may read records on their own behalf (identity-service, messaging, billing). */
     public static final String ROLE_SERVICE = "records-service";
 
@@ -61,7 +74,7 @@ public record Caller(
         Set<String> roles = realmRoles(claims);
         return new Caller(
                 string(claims.get("sub")),
-                actorTypeOf(roles),
+                actorTypeOf(roles, isVerifiedStaffSignIn(claims)),
                 string(claims.get(PATIENT_ID_CLAIM)),
                 roles,
                 stringOrNull(claims.get("preferred_username")),
@@ -70,11 +83,12 @@ public record Caller(
     }
 
     /**
-     * The one role rule. Staff first: a clinician who is also a patient acts as staff. A service account is a
-     * service. A token with none of the portal's roles may do nothing (it is not anonymous, but unspecified).
+     * The one role rule. Staff first, when they signed in as staff (the staff client, with a second factor): a
+     * clinician who is also a patient acts as staff there, and as a patient in the patient portal. A service account
+     * is a service. A token with none of the portal's roles may do nothing (it is not anonymous, but unspecified).
      */
-    public static ActorType actorTypeOf(Set<String> roles) {
-        if (roles.contains(ROLE_STAFF)) {
+    public static ActorType actorTypeOf(Set<String> roles, boolean verifiedStaffSignIn) {
+        if (verifiedStaffSignIn && roles.stream().anyMatch(STAFF_ROLES::contains)) {
             return ActorType.STAFF;
         }
         if (roles.contains(ROLE_SERVICE)) {
@@ -84,6 +98,29 @@ public record Caller(
             return ActorType.PATIENT;
         }
         return ActorType.ACTOR_TYPE_UNSPECIFIED;
+    }
+
+    /**
+     * Issued to the staff client after a sign-in with a one-time code: Keycloak's AMR mapper lists the reference of
+     * each authenticator the sign-in passed ({@code otp} for the one-time code form of the staff flow).
+     */
+    static boolean isVerifiedStaffSignIn(Map<String, Object> claims) {
+        return STAFF_CLIENT.equals(claims.get("azp"))
+                && claims.get("amr") instanceof Collection<?> amr
+                && amr.contains("otp");
+    }
+
+    /**
+     * The roles this token may act with: staff roles only when it is a staff sign-in with a second factor, so that a
+     * clinician's patient-portal token carries no staff authority anywhere.
+     */
+    public Set<String> effectiveRoles() {
+        if (actorType == ActorType.STAFF) {
+            return roles;
+        }
+        Set<String> effective = new LinkedHashSet<>(roles);
+        effective.removeAll(STAFF_ROLES);
+        return effective;
     }
 
     /** Keycloak puts realm roles under {@code realm_access.roles}. */

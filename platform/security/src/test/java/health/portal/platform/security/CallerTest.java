@@ -39,9 +39,17 @@ class CallerTest {
         assertThat(caller.roles()).containsExactlyInAnyOrder("patient", "offline_access");
     }
 
+    /** A staff sign-in: the staff client, and a one-time code among the authentication methods. */
+    private static Map<String, Object> staffSignIn(List<String> roles, String patientId, List<String> amr) {
+        Map<String, Object> claims = claims(roles, patientId);
+        claims.put("azp", Caller.STAFF_CLIENT);
+        claims.put("amr", amr);
+        return claims;
+    }
+
     @Test
     void staffComesFirstThenServiceThenPatient() {
-        assertThat(Caller.fromClaims(claims(List.of("patient", "staff"), "demo-alex"))
+        assertThat(Caller.fromClaims(staffSignIn(List.of("patient", "clinician"), "demo-alex", List.of("pwd", "otp")))
                         .actorType())
                 .isEqualTo(ActorType.STAFF);
         assertThat(Caller.fromClaims(claims(List.of("records-service", "patient"), null))
@@ -54,6 +62,26 @@ class CallerTest {
     }
 
     @Test
+    void aStaffRoleWithoutTheStaffSignInGivesNoStaffAuthority() {
+        // a clinician who is also a patient, signed in to the patient portal: a patient there
+        Caller inThePortal = Caller.fromClaims(claims(List.of("patient", "clinician"), "demo-alex"));
+        assertThat(inThePortal.actorType()).isEqualTo(ActorType.PATIENT);
+        assertThat(inThePortal.effectiveRoles()).containsExactly("patient");
+        // the staff client, but no one-time code
+        Caller passwordOnly = Caller.fromClaims(staffSignIn(List.of("front-desk"), null, List.of("pwd")));
+        assertThat(passwordOnly.actorType()).isEqualTo(ActorType.ACTOR_TYPE_UNSPECIFIED);
+        assertThat(passwordOnly.effectiveRoles()).isEmpty();
+        // a one-time code, but another client
+        Map<String, Object> otherClient = staffSignIn(List.of("front-desk"), null, List.of("pwd", "otp"));
+        otherClient.put("azp", "portal-web");
+        assertThat(Caller.fromClaims(otherClient).actorType()).isEqualTo(ActorType.ACTOR_TYPE_UNSPECIFIED);
+        // the real thing
+        Caller staff = Caller.fromClaims(staffSignIn(List.of("front-desk"), null, List.of("pwd", "otp")));
+        assertThat(staff.actorType()).isEqualTo(ActorType.STAFF);
+        assertThat(staff.effectiveRoles()).containsExactly("front-desk");
+    }
+
+    @Test
     void aPatientIdWithoutThePatientRoleMakesNoPatient() {
         Caller caller = Caller.fromClaims(claims(List.of("offline_access"), "demo-alex"));
         assertThat(caller.isPatient()).isFalse();
@@ -62,7 +90,7 @@ class CallerTest {
 
     @Test
     void anAccountWithoutPatientIsRefusedItsOwnRecordAsAProblem() {
-        Caller staff = Caller.fromClaims(claims(List.of("staff"), null));
+        Caller staff = Caller.fromClaims(staffSignIn(List.of("front-desk"), null, List.of("pwd", "otp")));
         assertThatThrownBy(staff::requirePatientId).isInstanceOfSatisfying(ErrorResponseException.class, e -> {
             assertThat(e.getStatusCode().value()).isEqualTo(403);
             assertThat(e.getBody().getType()).hasToString("https://portal.health/problems/no-patient");

@@ -94,7 +94,10 @@ public class ServletSecurityAutoConfiguration {
         return registration;
     }
 
-    /** Realm roles become {@code ROLE_<name>}; the principal's name is the subject. */
+    /**
+     * Realm roles become {@code ROLE_<name>}, staff roles only for a staff sign-in with a second factor; the
+     * principal's name is the subject.
+     */
     static AbstractAuthenticationToken authentication(Jwt jwt) {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(ServletSecurityAutoConfiguration::authorities);
@@ -103,7 +106,7 @@ public class ServletSecurityAutoConfiguration {
     }
 
     static Collection<GrantedAuthority> authorities(Jwt jwt) {
-        return Caller.of(jwt).roles().stream()
+        return Caller.of(jwt).effectiveRoles().stream()
                 .map(role -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + role))
                 .toList();
     }
