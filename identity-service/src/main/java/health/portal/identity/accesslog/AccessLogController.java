@@ -1,9 +1,12 @@
 package health.portal.identity.accesslog;
 
+import health.portal.identity.web.ClientInfo;
+import health.portal.identity.web.StaffMember;
 import health.portal.platform.security.Caller;
 import health.portal.proto.FhirIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -20,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 @RestController
 @Validated
@@ -56,8 +60,28 @@ public class AccessLogController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @RequestParam(defaultValue = "0") @Min(0) @Max(10_000) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        return read(patientId, from, to, page, size);
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size,
+            @AuthenticationPrincipal Jwt staff,
+            HttpServletRequest http) {
+        AccessLogPage read = read(patientId, from, to, page, size);
+        // the patient sees who looked at their log: the read is itself an entry (after it, so it shows next time)
+        StaffMember reader = StaffMember.of(staff);
+        ClientInfo client = ClientInfo.of(http);
+        accessLog.append(new AccessLog.Entry(
+                "PORTAL",
+                "portal:" + UUID.randomUUID(),
+                patientId,
+                null,
+                Instant.now(),
+                "ACCOUNT",
+                "access_log.read",
+                "SUCCESS",
+                reader.username(),
+                "STAFF",
+                client.ip(),
+                client.userAgent(),
+                "by " + reader.describe()));
+        return read;
     }
 
     @GetMapping("/internal/staff/access-log/verification")
