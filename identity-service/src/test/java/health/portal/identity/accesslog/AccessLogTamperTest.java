@@ -118,11 +118,15 @@ class AccessLogTamperTest {
         assertInvalidAt(first, "does not match its MAC");
     }
 
-    /** Even whoever holds the key cannot rewrite what was already published: the published head no longer matches. */
+    /**
+     * Even whoever holds the key cannot rewrite what was already published: the published head no longer matches,
+     * and the service, appending on, does not publish a head that would hide the rewrite.
+     */
     @Test
     void aChainRecomputedWithTheKeyDiffersFromThePublishedHead() {
         recompute(
                 seqs.get(2), mac::of, "update access_log_entry set client_ip = '10.6.6.6' where seq = " + seqs.get(2));
+        accessLog.recordAccountEvent("pt-after", "user-after", "account.test", "appended after the rewrite", null);
         sleepPastAPublication();
         assertInvalidAt(seqs.getLast(), "differs from the head published");
     }
