@@ -1,5 +1,6 @@
 package health.portal.identity;
 
+import health.portal.identity.accesslog.VerifyCommand;
 import health.portal.platform.security.AccessRules;
 import health.portal.platform.security.Caller;
 import org.springframework.boot.SpringApplication;
@@ -15,6 +16,9 @@ import java.time.Clock;
 public class IdentityServiceApplication {
 
     public static void main(String[] args) {
+        if (VerifyCommand.requested(args)) {
+            System.exit(VerifyCommand.run(args, System.out));
+        }
         SpringApplication.run(IdentityServiceApplication.class, args);
     }
 

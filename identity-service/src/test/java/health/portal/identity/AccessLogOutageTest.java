@@ -68,8 +68,7 @@ class AccessLogOutageTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        IdentityIntegrationTest.infrastructure(registry);
-        registry.add("spring.datasource.url", DB::jdbcUrl);
+        IdentityIntegrationTest.infrastructure(registry, DB);
     }
 
     @Autowired

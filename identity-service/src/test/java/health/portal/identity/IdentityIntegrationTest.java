@@ -9,16 +9,17 @@ import health.portal.infra.keycloak.StaffUser;
 import health.portal.infra.postgres.PostgresServer;
 import health.portal.infra.postgres.ThrowawayDatabase;
 import health.portal.platform.events.EventEnvelopeDeserializer;
+import health.portal.platform.events.Topics;
 import health.portal.proto.events.v1.EventEnvelope;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -45,13 +46,20 @@ import java.util.function.Predicate;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"portal.access-log.keycloak-sync-interval=1h", "portal.outbox.poll-interval=100ms"})
+        properties = {
+            "portal.access-log.keycloak-sync-interval=1h",
+            "portal.outbox.poll-interval=100ms",
+            "portal.access-log.head-publish-interval=100ms"
+        })
 public abstract class IdentityIntegrationTest {
 
     public static final String REDIRECT = "https://localhost:8443/login/oauth2/code/keycloak";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     protected static final KeycloakServer KEYCLOAK = KeycloakServer.shared();
     static final ThrowawayDatabase DB = PostgresServer.shared().createThrowawayDatabase("identity");
+    /** The access log's chain key of the tests: of no local form, so it is accepted as a deployment's would be. */
+    public static final String MAC_KEY = "test-" + UUID.randomUUID() + UUID.randomUUID();
+
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -59,9 +67,21 @@ public abstract class IdentityIntegrationTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::jdbcUrl);
-        registry.add("spring.datasource.username", DB::username);
-        registry.add("spring.datasource.password", DB::password);
+        infrastructure(registry, DB);
+    }
+
+    /**
+     * The servers, for a context on {@code db}: the service connects as the database's application role and migrates
+     * as its owner, and publishes its access log's head to a topic of that database's own.
+     */
+    public static void infrastructure(DynamicPropertyRegistry registry, ThrowawayDatabase db) {
+        registry.add("spring.datasource.url", db::jdbcUrl);
+        registry.add("spring.datasource.username", () -> db.applicationLogin().username());
+        registry.add("spring.datasource.password", () -> db.applicationLogin().password());
+        registry.add("spring.flyway.user", db::username);
+        registry.add("spring.flyway.password", db::password);
+        registry.add("portal.access-log.mac-key", () -> MAC_KEY);
+        registry.add("portal.access-log.head-topic", () -> Topics.ACCESS_LOG_HEAD + "." + db.name());
         registry.add(
                 "spring.kafka.bootstrap-servers", () -> KafkaBroker.shared().bootstrapServers());
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", KEYCLOAK::issuerUri);
@@ -94,8 +114,16 @@ public abstract class IdentityIntegrationTest {
     @LocalServerPort
     int port;
 
-    @Autowired
-    protected JdbcTemplate jdbc;
+    /**
+     * The database as its owner sees it: tests set up and inspect what the service's own role may not. The service's
+     * connections are the application role's ({@code spring.datasource.username}).
+     */
+    protected final JdbcTemplate jdbc = owner(DB);
+
+    /** A connection to {@code db} as its owner (the server's administrator here). */
+    public static JdbcTemplate owner(ThrowawayDatabase db) {
+        return new JdbcTemplate(new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password()));
+    }
 
     /** Answer of the service: status and JSON body (null when empty). */
     public record Reply(int status, JsonNode body, HttpResponse<String> raw) {

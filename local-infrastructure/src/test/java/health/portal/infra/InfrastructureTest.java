@@ -1,6 +1,7 @@
 package health.portal.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import health.portal.infra.kafka.KafkaBroker;
 import health.portal.infra.keycloak.BrowserSignIn;
@@ -57,6 +58,42 @@ class InfrastructureTest {
             ResultSet rs = statement.executeQuery();
             rs.next();
             assertThat(rs.getInt(1)).as("dropped database %s", name).isZero();
+        }
+    }
+
+    @Test
+    void aThrowawayDatabaseHasALoginRoleOfItsOwnThatOwnsNothingAndGoesWithIt() throws Exception {
+        PostgresServer server = PostgresServer.shared();
+        String role;
+        try (ThrowawayDatabase db = server.createThrowawayDatabase("infrarole")) {
+            ThrowawayDatabase.Login login = db.applicationLogin();
+            role = login.username();
+            assertThat(db.applicationLogin()).as("created once").isEqualTo(login);
+            try (Connection admin = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
+                admin.createStatement().execute("CREATE TABLE t (v text)");
+                admin.createStatement().execute("GRANT SELECT ON t TO " + role);
+            }
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), login.username(), login.password())) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user");
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(role);
+                assertThat(rs.getBoolean(2)).isFalse();
+                assertThat(c.createStatement()
+                                .executeQuery("SELECT count(*) FROM t")
+                                .next())
+                        .isTrue();
+                assertThatThrownBy(() -> c.createStatement().execute("INSERT INTO t VALUES ('x')"))
+                        .hasMessageContaining("permission denied");
+            }
+        }
+        try (Connection c =
+                DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(), server.password())) {
+            var statement = c.prepareStatement("SELECT count(*) FROM pg_roles WHERE rolname = ?");
+            statement.setString(1, role);
+            ResultSet rs = statement.executeQuery();
+            rs.next();
+            assertThat(rs.getInt(1)).as("dropped role %s", role).isZero();
         }
     }
 

@@ -207,12 +207,12 @@ public final class LocalPortal implements AutoCloseable {
                     db + "-service",
                     "http://localhost:" + port + "/actuator/health",
                     concat(
-                            concat(common, serviceSecrets(db)),
+                            concat(
+                                    concat(common, serviceSecrets(db)),
+                                    db.equals("identity") ? identityDatabase() : adminDatabase()),
                             List.of(
                                     "--server.port=" + port,
                                     "--spring.datasource.url=" + postgres.jdbcUrl(db),
-                                    "--spring.datasource.username=" + postgres.username(),
-                                    "--spring.datasource.password=" + postgres.password(),
                                     "--portal.keycloak.base-url=http://localhost:" + ports.keycloak(),
                                     "--spring.grpc.client.channels.records.address=static://localhost:"
                                             + ports.recordsGrpc(),
@@ -238,6 +238,27 @@ public final class LocalPortal implements AutoCloseable {
                                         + ports.recordsGrpc(),
                                 "--spring.grpc.client.channels.records.negotiation-type=plaintext"))));
         return plans;
+    }
+
+    private List<String> adminDatabase() {
+        return List.of(
+                "--spring.datasource.username=" + postgres.username(),
+                "--spring.datasource.password=" + postgres.password());
+    }
+
+    /**
+     * identity-service connects as a role that cannot rewrite its access log and migrates as the owner; its chain key
+     * is new with every run, as the database it chains is.
+     */
+    private List<String> identityDatabase() {
+        String password = PostgresServer.randomPassword();
+        postgres.ensureLoginRole("identity_app", password);
+        return List.of(
+                "--spring.datasource.username=identity_app",
+                "--spring.datasource.password=" + password,
+                "--spring.flyway.user=" + postgres.username(),
+                "--spring.flyway.password=" + postgres.password(),
+                "--portal.access-log.mac-key=" + PostgresServer.randomPassword() + PostgresServer.randomPassword());
     }
 
     private ChildProcess javaProcess(String name, List<String> arguments) {

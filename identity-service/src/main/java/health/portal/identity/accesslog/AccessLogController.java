@@ -85,7 +85,9 @@ public class AccessLogController {
     }
 
     @GetMapping("/internal/staff/access-log/verification")
-    @Operation(summary = "Recompute the access log's hash chain and report the first entry that was tampered with")
+    @Operation(
+            summary = "Recompute the access log's MAC chain up to its head, compare the head with the published one,"
+                    + " and report the first entry that was tampered with (503 when the published head cannot be read)")
     public AccessLog.Verification verify() {
         return accessLog.verify();
     }

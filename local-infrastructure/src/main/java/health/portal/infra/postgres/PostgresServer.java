@@ -135,9 +135,32 @@ public final class PostgresServer {
         execute("CREATE DATABASE " + name);
     }
 
+    /**
+     * Creates a login role, or sets the password of the one of that name: what a service connects as when it must not
+     * own its tables (identity-service's application role). Roles belong to the whole server; they are left in place.
+     */
+    public void ensureLoginRole(String name, String password) {
+        if (!name.matches("[a-z][a-z0-9_]{0,62}") || !password.matches("[0-9a-f]{16,128}")) {
+            throw new IllegalArgumentException(
+                    "role name must be lower-case letters, digits, _; password hex: " + name);
+        }
+        execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + name + "') THEN CREATE ROLE "
+                + name + " LOGIN; END IF; END $$");
+        execute("ALTER ROLE " + name + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '" + password + "'");
+    }
+
+    /** A random password for {@link #ensureLoginRole}. */
+    public static String randomPassword() {
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
     void dropDatabase(String name) {
         if (created.remove(name)) {
             execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            // its login role has no privileges left once the database is gone
+            execute("DROP ROLE IF EXISTS " + ThrowawayDatabase.loginRoleOf(name));
         }
     }
 
@@ -176,6 +199,33 @@ public final class PostgresServer {
             return;
         }
         stale.forEach(name -> execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+        dropOrphanLoginRoles();
+    }
+
+    /** Login roles of throwaway databases that no longer exist (left by a run that crashed). */
+    private void dropOrphanLoginRoles() {
+        List<String> orphans = new ArrayList<>();
+        try (Connection connection = connect("postgres");
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT rolname FROM pg_roles WHERE rolname LIKE '%\\_app'"
+                        + " AND substr(rolname, 1, length(rolname) - 4) NOT IN (SELECT datname FROM pg_database)")) {
+            while (rs.next()) {
+                String role = rs.getString(1);
+                if (THROWAWAY.matcher(role.substring(0, role.length() - 4)).matches()) {
+                    orphans.add(role);
+                }
+            }
+        } catch (SQLException e) {
+            log.warn("Could not list roles: {}", e.getMessage());
+            return;
+        }
+        for (String role : orphans) {
+            try {
+                execute("DROP ROLE IF EXISTS " + role);
+            } catch (RuntimeException e) {
+                log.warn("Could not drop role {}: {}", role, e.getMessage());
+            }
+        }
     }
 
     private void execute(String sql) {

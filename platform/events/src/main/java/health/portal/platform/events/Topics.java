@@ -9,6 +9,11 @@ public final class Topics {
     public static final String AUDIT_EVENTS = "portal.audit.events";
     /** Gateway: SecurityEvent (break-in monitoring signals). */
     public static final String SECURITY_EVENTS = "portal.security.events";
+    /**
+     * identity-service: AccessLogHead, the access log's newest entry; compacted, one key, so the latest head stays
+     * readable outside the identity database for as long as the topic exists.
+     */
+    public static final String ACCESS_LOG_HEAD = "portal.identity.access-log-head";
 
     /**
      * Appended to a topic's name for its dead-letter topic. Lower case and dot-separated like the portal's own topic
