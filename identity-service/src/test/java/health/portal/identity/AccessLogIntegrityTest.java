@@ -72,7 +72,7 @@ class AccessLogIntegrityTest extends IdentityIntegrationTest {
         assertThat(verifications)
                 .as("publication lagged behind the database head at times, and that was no alarm")
                 .anyMatch(v -> v.publishedHeadSeq() != null && v.publishedHeadSeq() < v.headSeq());
-        Reply overHttp = get("/internal/staff/access-log/verification", staffToken());
+        Reply overHttp = get("/internal/staff/access-log/verification", privacyOfficerToken());
         assertThat(overHttp.body().path("valid").asBoolean())
                 .as(overHttp.body().toString())
                 .isTrue();
