@@ -35,6 +35,8 @@ public class KeycloakAccounts {
 
     public static final String PATIENT_ROLE = "patient";
     public static final String PATIENT_ID_ATTRIBUTE = "patient_id";
+    /** The system a patient knows Keycloak as, in problems. */
+    public static final String SIGN_IN_SERVICE = "The sign-in service";
     private static final Logger log = LoggerFactory.getLogger(KeycloakAccounts.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -107,7 +109,7 @@ public class KeycloakAccounts {
         } catch (RuntimeException e) {
             deleteUserQuietly(userId);
             if (e instanceof ProcessingException) {
-                throw new DependencyUnavailableException("Keycloak", e);
+                throw new DependencyUnavailableException(SIGN_IN_SERVICE, e);
             }
             throw e;
         }
@@ -166,11 +168,17 @@ public class KeycloakAccounts {
                         "asc"));
     }
 
+    /** No answer in time, no connection, or a server error: the sign-in service is unavailable, not our bug. */
     private static <T> T call(Supplier<T> action) {
         try {
             return action.get();
         } catch (ProcessingException e) {
-            throw new DependencyUnavailableException("Keycloak", e);
+            throw new DependencyUnavailableException(SIGN_IN_SERVICE, e);
+        } catch (WebApplicationException e) {
+            if (e.getResponse() != null && e.getResponse().getStatus() >= 500) {
+                throw new DependencyUnavailableException(SIGN_IN_SERVICE, e);
+            }
+            throw e;
         }
     }
 
