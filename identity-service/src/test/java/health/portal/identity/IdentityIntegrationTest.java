@@ -43,7 +43,12 @@ import java.util.function.Predicate;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"portal.access-log.keycloak-sync-interval=1h", "portal.outbox.poll-interval=100ms"})
+        properties = {
+            "portal.access-log.keycloak-sync-interval=1h",
+            "portal.outbox.poll-interval=100ms",
+            "portal.termination.retry-interval=500ms",
+            "portal.termination.retry-backoff=1s"
+        })
 public abstract class IdentityIntegrationTest {
 
     public static final String REDIRECT = "https://localhost:8443/login/oauth2/code/keycloak";
