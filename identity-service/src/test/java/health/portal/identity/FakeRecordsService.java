@@ -19,12 +19,16 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * records.proto's VerifyPatient served on a free local port, with a few known patients: every id {@code pt-...}
  * is born on {@link #BIRTH_DATE}, {@code demo-alex} on 1985-03-14. Like records-service it wants a bearer token with
- * realm role {@code records-service} (only the payload is read here; records-service checks the signature).
+ * realm role {@code records-service} (only the payload is read here; records-service checks the signature). For a
+ * patient named in {@link #failAudit} or {@link #failEmr} it answers as records-service does when its audit trail
+ * (Kafka) or the EMR is away.
  */
 public final class FakeRecordsService {
 
@@ -37,6 +41,10 @@ public final class FakeRecordsService {
     final AtomicInteger authorizedCalls = new AtomicInteger();
     /** The W3C trace context each call arrived with. */
     final java.util.Queue<String> traceparents = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Patients whose calls records-service refuses for want of an audit trail. */
+    final Set<String> failAudit = ConcurrentHashMap.newKeySet();
+    /** Patients whose calls fail because the EMR does not answer. */
+    final Set<String> failEmr = ConcurrentHashMap.newKeySet();
 
     private FakeRecordsService() {
         ServerInterceptor requireServiceToken = new ServerInterceptor() {
@@ -64,6 +72,19 @@ public final class FakeRecordsService {
         RecordsServiceGrpc.RecordsServiceImplBase records = new RecordsServiceGrpc.RecordsServiceImplBase() {
             @Override
             public void verifyPatient(VerifyPatientRequest request, StreamObserver<VerifyPatientResponse> response) {
+                // the descriptions of records-service's GuardedCall
+                if (failAudit.contains(request.getPatientId())) {
+                    response.onError(Status.UNAVAILABLE
+                            .withDescription("Audit trail unavailable; access refused")
+                            .asRuntimeException());
+                    return;
+                }
+                if (failEmr.contains(request.getPatientId())) {
+                    response.onError(Status.UNAVAILABLE
+                            .withDescription("EMR unavailable or too slow")
+                            .asRuntimeException());
+                    return;
+                }
                 String expected = request.getPatientId().startsWith("pt-")
                         ? BIRTH_DATE
                         : request.getPatientId().equals("demo-alex") ? "1985-03-14" : null;

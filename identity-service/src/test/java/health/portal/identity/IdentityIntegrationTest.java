@@ -49,7 +49,9 @@ import java.util.function.Predicate;
         properties = {
             "portal.access-log.keycloak-sync-interval=1h",
             "portal.outbox.poll-interval=100ms",
-            "portal.access-log.head-publish-interval=100ms"
+            "portal.access-log.head-publish-interval=100ms",
+            "portal.termination.retry-interval=500ms",
+            "portal.termination.retry-backoff=1s"
         })
 public abstract class IdentityIntegrationTest {
 

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -97,22 +98,16 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
         assertThat(event.getPatientId()).isEqualTo(patient.patientId());
         assertThat(event.getReason()).isEqualTo("shared credentials");
 
+        assertThat(terminated.body().path("signInDisabled").asBoolean()).isTrue();
         assertThat(realmAdmin().users().get(patient.userId()).toRepresentation().isEnabled())
                 .isFalse();
+        // a token issued before stays valid until it expires, but identity-service refuses it at once
+        Reply stillSignedIn = get("/api/me", tokens.accessToken());
+        assertThat(stillSignedIn.status()).isEqualTo(403);
+        assertThat(stillSignedIn.type()).endsWith("/access-terminated");
         assertThat(realmAdmin().users().get(patient.userId()).getUserSessions()).isEmpty();
         // the session is gone: the refresh token no longer works
-        HttpResponse<String> refresh = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(KEYCLOAK.issuerUri() + "/protocol/openid-connect/token"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "grant_type=refresh_token&client_id=portal-web"
-                                                + "&client_secret=" + KEYCLOAK.clientSecret("portal-web")
-                                                + "&refresh_token="
-                                                + URLEncoder.encode(tokens.refreshToken(), StandardCharsets.UTF_8)))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(refresh.statusCode()).isEqualTo(400);
+        assertThat(refreshStatus(tokens.refreshToken())).isEqualTo(400);
         assertThat(attemptSignIn(patient.username(), patient.password()).succeeded())
                 .isFalse();
 
@@ -135,6 +130,51 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
                         .path("patientId")
                         .asString())
                 .isEqualTo(patient.patientId());
+    }
+
+    @Test
+    void terminationDisablesEveryKeycloakUserCarryingThePatientId() {
+        Patient patient = enrollNewPatient("every");
+        // a second user with the same patient id, made past enrollment (an administrator, a tool)
+        String secondUsername = uniqueUsername("second");
+        String secondPassword = "River-Stone-Maple-77";
+        String secondUserId = KEYCLOAK.createPatientUser(
+                secondUsername,
+                secondPassword,
+                secondUsername + "@example.org",
+                patient.patientId(),
+                "Second",
+                "Login");
+        BrowserSignIn.Tokens second = signIn(secondUsername, secondPassword);
+
+        Reply terminated = post(
+                "/internal/staff/patients/" + patient.patientId() + "/access-termination",
+                privacyOfficerToken(),
+                Map.of("reason", "account shared"));
+        assertThat(terminated.status()).as(String.valueOf(terminated.body())).isEqualTo(200);
+        assertThat(terminated.body().path("signInDisabled").asBoolean()).isTrue();
+
+        for (String userId : List.of(patient.userId(), secondUserId)) {
+            assertThat(realmAdmin().users().get(userId).toRepresentation().isEnabled())
+                    .as(userId)
+                    .isFalse();
+            assertThat(realmAdmin().users().get(userId).getUserSessions())
+                    .as(userId)
+                    .isEmpty();
+        }
+        assertThat(attemptSignIn(secondUsername, secondPassword).succeeded()).isFalse();
+        assertThat(refreshStatus(second.refreshToken())).isEqualTo(400);
+        // the gateway is told to refuse the second user's tokens too
+        AccessTerminated forSecond = Envelopes.payload(
+                        awaitEvent(
+                                Topics.IDENTITY_EVENTS,
+                                e -> Envelopes.payload(e, AccessTerminated.class)
+                                        .map(t -> t.getUserId().equals(secondUserId))
+                                        .orElse(false)),
+                        AccessTerminated.class)
+                .orElseThrow();
+        assertThat(forSecond.getPatientId()).isEqualTo(patient.patientId());
+        assertThat(forSecond.getReason()).isEqualTo("account shared");
     }
 
     @Test
@@ -167,5 +207,24 @@ class TermsAndTerminationTest extends IdentityIntegrationTest {
                         "River-Stone-Maple-77"));
         assertThat(second.status()).isEqualTo(409);
         assertThat(second.type()).endsWith("/already-enrolled");
+    }
+
+    private static int refreshStatus(String refreshToken) {
+        try {
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(KEYCLOAK.issuerUri() + "/protocol/openid-connect/token"))
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "grant_type=refresh_token&client_id=portal-web"
+                                                    + "&client_secret=" + KEYCLOAK.clientSecret("portal-web")
+                                                    + "&refresh_token="
+                                                    + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -6,7 +6,11 @@ import org.springframework.stereotype.Repository;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Which Keycloak user is which patient's portal account; at most one active account per patient. */
 @Repository
@@ -45,6 +49,34 @@ public class PatientAccounts implements PatientOfUser {
                 .param(userId)
                 .query(String.class)
                 .optional();
+    }
+
+    /** An enrolled account whose access has not been ended. */
+    public boolean isActive(String userId) {
+        return db.sql("select count(*) from patient_account where user_id = ? and terminated_at is null")
+                        .param(userId)
+                        .query(Integer.class)
+                        .single()
+                > 0;
+    }
+
+    public boolean isTerminated(String userId) {
+        return db.sql("select count(*) from patient_account where user_id = ? and terminated_at is not null")
+                        .param(userId)
+                        .query(Integer.class)
+                        .single()
+                > 0;
+    }
+
+    /** Those of the Keycloak user ids that are (or were) an enrolled account. */
+    public Set<String> knownUserIds(Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(db.sql("select user_id from patient_account where user_id in (:ids)")
+                .param("ids", List.copyOf(userIds))
+                .query(String.class)
+                .list());
     }
 
     public boolean terminate(String userId, String staffUserId, String reason, Instant at) {

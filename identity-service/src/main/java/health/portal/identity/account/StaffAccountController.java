@@ -1,6 +1,7 @@
 package health.portal.identity.account;
 
 import health.portal.identity.web.ClientInfo;
+import health.portal.identity.web.StaffMember;
 import health.portal.proto.FhirIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -38,6 +39,6 @@ public class StaffAccountController {
             @Valid @RequestBody TerminationRequest request,
             @AuthenticationPrincipal Jwt staff,
             HttpServletRequest http) {
-        return termination.terminate(patientId, request.reason(), staff.getSubject(), ClientInfo.of(http));
+        return termination.terminate(patientId, request.reason(), StaffMember.of(staff), ClientInfo.of(http));
     }
 }

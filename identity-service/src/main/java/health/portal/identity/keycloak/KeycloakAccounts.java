@@ -1,7 +1,7 @@
 package health.portal.identity.keycloak;
 
 import health.portal.platform.problem.DependencyUnavailableException;
-import health.portal.platform.problem.FieldProblem;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -16,8 +16,6 @@ import org.keycloak.representations.idm.UserRepresentation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,14 +27,21 @@ import java.util.function.Supplier;
 /**
  * Keycloak as identity-service uses it, through the admin REST API. Keycloak stays the judge of its own rules
  * (password policy, user profile); its refusals come back as {@link AccountRejectedException} with field errors.
+ * When Keycloak does not answer (within the timeouts of {@link KeycloakProperties}) or fails, calls throw
+ * {@link DependencyUnavailableException} naming the sign-in service.
  */
 @Component
 public class KeycloakAccounts {
 
     public static final String PATIENT_ROLE = "patient";
     public static final String PATIENT_ID_ATTRIBUTE = "patient_id";
+    /** Declared admin-only in the realm's user profile; patients neither see nor change it. */
+    public static final String INSTALLATION_ATTRIBUTE = "portal_installation";
+    /** The system a patient knows Keycloak as, in problems. */
+    public static final String SIGN_IN_SERVICE = "The sign-in service";
+
     private static final Logger log = LoggerFactory.getLogger(KeycloakAccounts.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int PAGE = 100;
 
     private final Keycloak keycloak;
     private final KeycloakProperties properties;
@@ -59,6 +64,12 @@ public class KeycloakAccounts {
         return call(() -> !realm().users().searchByUsername(username, true).isEmpty());
     }
 
+    public Optional<PatientUser> findByUsername(String username) {
+        return call(() -> realm().users().searchByUsername(username, true).stream()
+                .findFirst()
+                .map(KeycloakAccounts::patientUser));
+    }
+
     /**
      * Creates an enabled patient user with the password, attribute {@code patient_id} and realm role
      * {@code patient}. Either all of it happens or the user is removed again.
@@ -77,71 +88,120 @@ public class KeycloakAccounts {
                 if (response.getStatus() == 201) {
                     return CreatedResponseUtil.getCreatedId(response);
                 }
-                throw rejectedUser(response.getStatus(), response.readEntity(String.class));
+                throw KeycloakRefusals.rejectedUser(response.getStatus(), response.readEntity(String.class));
             }
         });
         try {
-            UserResource created = realm().users().get(userId);
-            CredentialRepresentation credential = new CredentialRepresentation();
-            credential.setType(CredentialRepresentation.PASSWORD);
-            credential.setValue(password);
-            credential.setTemporary(false);
-            try {
-                created.resetPassword(credential);
-            } catch (WebApplicationException e) {
-                if (e.getResponse().getStatus() == 400) {
-                    throw new AccountRejectedException(List.of(new FieldProblem(
-                            "password",
-                            describe(
-                                    e.getResponse().readEntity(String.class),
-                                    "The password does not meet the password policy."))));
-                }
-                throw e;
-            }
-            RoleRepresentation patient = created.roles().realmLevel().listAvailable().stream()
-                    .filter(r -> PATIENT_ROLE.equals(r.getName()))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("realm role 'patient' is missing or not mappable"));
-            created.roles().realmLevel().add(List.of(patient));
+            call(() -> {
+                UserResource created = realm().users().get(userId);
+                setPassword(created, password);
+                grantPatientRole(created);
+                return null;
+            });
             return userId;
         } catch (RuntimeException e) {
             deleteUserQuietly(userId);
-            if (e instanceof ProcessingException) {
-                throw new DependencyUnavailableException("Keycloak", e);
+            throw e;
+        }
+    }
+
+    private static void setPassword(UserResource user, String password) {
+        CredentialRepresentation credential = new CredentialRepresentation();
+        credential.setType(CredentialRepresentation.PASSWORD);
+        credential.setValue(password);
+        credential.setTemporary(false);
+        try {
+            user.resetPassword(credential);
+        } catch (WebApplicationException e) {
+            if (e.getResponse().getStatus() == 400) {
+                throw KeycloakRefusals.rejectedPassword(e.getResponse().readEntity(String.class));
             }
             throw e;
         }
     }
 
-    /** Compensation: removes a user created by a request that then failed. */
-    public void deleteUserQuietly(String userId) {
-        try (Response response = realm().users().delete(userId)) {
-            if (response.getStatus() >= 300 && response.getStatus() != 404) {
-                log.error(
-                        "Could not remove Keycloak user {} after a failed enrollment: HTTP {}",
-                        userId,
-                        response.getStatus());
-            }
-        } catch (RuntimeException e) {
-            log.error("Could not remove Keycloak user {} after a failed enrollment", userId, e);
-        }
+    private static void grantPatientRole(UserResource user) {
+        RoleRepresentation patient = user.roles().realmLevel().listAvailable().stream()
+                .filter(r -> PATIENT_ROLE.equals(r.getName()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("realm role 'patient' is missing or not mappable"));
+        user.roles().realmLevel().add(List.of(patient));
     }
 
-    /** Disables the user and ends all their sessions; refresh tokens stop working at once. */
-    public void disableAndSignOut(String userId) {
-        call(() -> {
+    /** Lets the user sign in. @return false if there is no such user */
+    public boolean enable(String userId) {
+        return call(() -> {
             UserResource user = realm().users().get(userId);
-            UserRepresentation representation = user.toRepresentation();
-            representation.setEnabled(false);
-            user.update(representation);
-            user.logout();
-            return null;
+            Optional<UserRepresentation> representation = representation(user);
+            representation.filter(r -> !Boolean.TRUE.equals(r.isEnabled())).ifPresent(r -> {
+                r.setEnabled(true);
+                user.update(r);
+            });
+            return representation.isPresent();
         });
     }
 
-    public boolean isEnabled(String userId) {
-        return call(() -> Boolean.TRUE.equals(
-                realm().users().get(userId).toRepresentation().isEnabled()));
+    /** Disables the user and ends all their sessions; refresh tokens stop working at once. @return false if none */
+    public boolean disableAndSignOut(String userId) {
+        return call(() -> {
+            UserResource user = realm().users().get(userId);
+            Optional<UserRepresentation> representation = representation(user);
+            if (representation.isEmpty()) {
+                return false;
+            }
+            if (!Boolean.FALSE.equals(representation.get().isEnabled())) {
+                representation.get().setEnabled(false);
+                user.update(representation.get());
+            }
+            user.logout();
+            return true;
+        });
+    }
+
+    /** Removes the user; afterwards there is none with this id (already gone is fine). */
+    public void delete(String userId) {
+        call(() -> {
+            try (Response response = realm().users().delete(userId)) {
+                if (response.getStatus() >= 300 && response.getStatus() != 404) {
+                    throw new WebApplicationException("deleting a user: HTTP " + response.getStatus(), response);
+                }
+                return null;
+            }
+        });
+    }
+
+    /** Compensation: removes a user created by a request that then failed. */
+    public void deleteUserQuietly(String userId) {
+        try {
+            delete(userId);
+        } catch (RuntimeException e) {
+            log.error("Could not remove Keycloak user {} after a failed enrollment: {}", userId, e.toString());
+        }
+    }
+
+    /** Every user carrying this {@code patient_id}, whoever created them. */
+    public List<PatientUser> usersWithPatientId(String patientId) {
+        List<PatientUser> users = new ArrayList<>();
+        for (int first = 0; ; first += PAGE) {
+            List<PatientUser> page = search(PATIENT_ID_ATTRIBUTE + ":" + patientId, first, PAGE);
+            users.addAll(page);
+            if (page.size() < PAGE) {
+                return users;
+            }
+        }
+    }
+
+    private List<PatientUser> search(String attributeQuery, int first, int max) {
+        Boolean anyState = null;
+        boolean exact = true;
+        boolean briefRepresentation = false; // attributes are only in the full one
+        return call(() ->
+                realm()
+                        .users()
+                        .searchByAttributes(first, max, anyState, exact, briefRepresentation, attributeQuery)
+                        .stream()
+                        .map(KeycloakAccounts::patientUser)
+                        .toList());
     }
 
     /** When the user's current password was set. */
@@ -166,69 +226,35 @@ public class KeycloakAccounts {
                         "asc"));
     }
 
+    private static Optional<UserRepresentation> representation(UserResource user) {
+        try {
+            return Optional.of(user.toRepresentation());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static PatientUser patientUser(UserRepresentation user) {
+        return new PatientUser(
+                user.getId(),
+                user.getUsername(),
+                user.firstAttribute(PATIENT_ID_ATTRIBUTE),
+                user.firstAttribute(INSTALLATION_ATTRIBUTE),
+                Boolean.TRUE.equals(user.isEnabled()),
+                user.getCreatedTimestamp() == null ? Instant.EPOCH : Instant.ofEpochMilli(user.getCreatedTimestamp()));
+    }
+
+    /** No answer in time, no connection, or a server error: the sign-in service is unavailable, not our bug. */
     private static <T> T call(Supplier<T> action) {
         try {
             return action.get();
         } catch (ProcessingException e) {
-            throw new DependencyUnavailableException("Keycloak", e);
-        }
-    }
-
-    private static RuntimeException rejectedUser(int status, String body) {
-        if (status == 409) {
-            String message = describe(body, "");
-            if (message.toLowerCase().contains("email")) {
-                return new AccountRejectedException(
-                        List.of(new FieldProblem("email", "This e-mail address is already used by another account.")));
+            throw new DependencyUnavailableException(SIGN_IN_SERVICE, e);
+        } catch (WebApplicationException e) {
+            if (e.getResponse() != null && e.getResponse().getStatus() >= 500) {
+                throw new DependencyUnavailableException(SIGN_IN_SERVICE, e);
             }
-            return new AccountRejectedException(List.of(new FieldProblem("username", "This user ID is taken.")));
+            throw e;
         }
-        if (status == 400) {
-            List<FieldProblem> errors = new ArrayList<>();
-            try {
-                JsonNode root = JSON.readTree(body);
-                List<JsonNode> items = new ArrayList<>();
-                if (root.has("errors")) {
-                    root.get("errors").forEach(items::add);
-                } else {
-                    items.add(root);
-                }
-                for (JsonNode item : items) {
-                    String field = item.path("field").asString("");
-                    errors.add(new FieldProblem(
-                            field.isEmpty() ? "username" : field,
-                            friendly(item.path("errorMessage").asString("invalid value"))));
-                }
-            } catch (RuntimeException e) {
-                errors.add(new FieldProblem("username", "The account data was refused."));
-            }
-            return new AccountRejectedException(errors);
-        }
-        return new IllegalStateException("Keycloak refused to create a user: HTTP " + status);
-    }
-
-    private static String friendly(String keycloakMessage) {
-        return switch (keycloakMessage) {
-            case "invalidEmailMessage", "error-invalid-email" -> "Enter a valid e-mail address.";
-            case "error-username-invalid-character", "error-person-name-invalid-character" ->
-                "Contains characters that are not allowed.";
-            case "error-invalid-length" -> "Has an invalid length.";
-            default -> keycloakMessage;
-        };
-    }
-
-    /** Keycloak's human-readable explanation from an error body. */
-    private static String describe(String body, String fallback) {
-        try {
-            JsonNode root = JSON.readTree(body);
-            for (String key : List.of("error_description", "errorMessage", "error")) {
-                if (root.hasNonNull(key) && !root.get(key).asString().isBlank()) {
-                    return root.get(key).asString();
-                }
-            }
-        } catch (RuntimeException e) {
-            // not JSON: fall through
-        }
-        return fallback;
     }
 }
