@@ -171,11 +171,11 @@ public abstract class IdentityIntegrationTest {
     }
 
     /** Jordan Lee at the front desk: issues and revokes activation codes. */
-    protected static final StaffMember FRONT_DESK = new StaffMember("jordan.lee", "Jordan", "Lee", "front-desk");
+    protected static final TestStaff FRONT_DESK = new TestStaff("jordan.lee", "Jordan", "Lee", "front-desk");
 
     /** Robin Okafor, privacy officer: ends access, reads and verifies access logs, publishes terms. */
-    protected static final StaffMember PRIVACY_OFFICER =
-            new StaffMember("robin.okafor", "Robin", "Okafor", "privacy-officer");
+    protected static final TestStaff PRIVACY_OFFICER =
+            new TestStaff("robin.okafor", "Robin", "Okafor", "privacy-officer");
 
     /** A front-desk token: signed in through the staff client with password and one-time code. */
     protected static String frontDeskToken() {
@@ -187,7 +187,7 @@ public abstract class IdentityIntegrationTest {
     }
 
     /** A named member of staff of the test realm, created at first use; their token is reused until near expiry. */
-    protected static final class StaffMember {
+    protected static final class TestStaff {
 
         private final String username;
         private final String firstName;
@@ -197,7 +197,7 @@ public abstract class IdentityIntegrationTest {
         private String token;
         private Instant renewAt = Instant.EPOCH;
 
-        StaffMember(String username, String firstName, String lastName, String role) {
+        TestStaff(String username, String firstName, String lastName, String role) {
             this.username = username;
             this.firstName = firstName;
             this.lastName = lastName;
