@@ -71,18 +71,22 @@ public class KeycloakAccounts {
     }
 
     /**
-     * Creates an enabled patient user with the password, attribute {@code patient_id} and realm role
-     * {@code patient}. Either all of it happens or the user is removed again.
+     * Creates a <em>disabled</em> patient user with the password, attributes {@code patient_id} and
+     * {@code portal_installation} and realm role {@code patient}; {@link #enable} lets it sign in once the enrollment
+     * is recorded. If a step fails the user is removed again, as far as Keycloak lets it.
      *
      * @return the new user's id (the tokens' subject)
      */
-    public String createPatientUser(String username, String email, String password, String patientId) {
+    public String createPatientUser(
+            String username, String email, String password, String patientId, String installation) {
         UserRepresentation user = new UserRepresentation();
         user.setUsername(username);
         user.setEmail(email);
-        user.setEnabled(true);
+        user.setEnabled(false);
         user.setEmailVerified(false);
-        user.setAttributes(Map.of(PATIENT_ID_ATTRIBUTE, List.of(patientId)));
+        user.setAttributes(Map.of(
+                PATIENT_ID_ATTRIBUTE, List.of(patientId),
+                INSTALLATION_ATTRIBUTE, List.of(installation)));
         String userId = call(() -> {
             try (Response response = realm().users().create(user)) {
                 if (response.getStatus() == 201) {
@@ -100,7 +104,7 @@ public class KeycloakAccounts {
             });
             return userId;
         } catch (RuntimeException e) {
-            deleteUserQuietly(userId);
+            deleteQuietly(userId);
             throw e;
         }
     }
@@ -170,12 +174,12 @@ public class KeycloakAccounts {
         });
     }
 
-    /** Compensation: removes a user created by a request that then failed. */
-    public void deleteUserQuietly(String userId) {
+    private void deleteQuietly(String userId) {
         try {
             delete(userId);
         } catch (RuntimeException e) {
-            log.error("Could not remove Keycloak user {} after a failed enrollment: {}", userId, e.toString());
+            // the enrollment's intent stays open: its undo (the request's or a reconciler's) deletes the user later
+            log.warn("Could not remove Keycloak user {} after a failed step: {}", userId, e.toString());
         }
     }
 
@@ -189,6 +193,11 @@ public class KeycloakAccounts {
                 return users;
             }
         }
+    }
+
+    /** One page of the users this installation's enrollments created. */
+    public List<PatientUser> usersOfInstallation(String installation, int first, int max) {
+        return search(INSTALLATION_ATTRIBUTE + ":" + installation, first, max);
     }
 
     private List<PatientUser> search(String attributeQuery, int first, int max) {
