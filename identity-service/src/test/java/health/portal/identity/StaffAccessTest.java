@@ -2,9 +2,19 @@ package health.portal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import health.portal.infra.kafka.KafkaBroker;
 import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.infra.keycloak.KeycloakServer;
+import health.portal.platform.events.Envelopes;
+import health.portal.platform.events.Topics;
+import health.portal.proto.events.v1.ActorType;
+import health.portal.proto.events.v1.AuditEvent;
+import health.portal.proto.events.v1.EventEnvelope;
+import health.portal.proto.events.v1.Outcome;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
@@ -19,6 +29,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +176,44 @@ class StaffAccessTest extends IdentityIntegrationTest {
         assertThat(staffEntry(entries, "access_log.read", "robin.okafor")).contains("Robin Okafor");
         assertThat(staffEntry(entries, "account.access_terminated", "robin.okafor"))
                 .contains("Robin Okafor");
+    }
+
+    @Test
+    void aClinicianReadingTheRecordShowsInThePatientsLogByNameAndPurpose() throws Exception {
+        Patient patient = enrollNewPatient("read-by-clinician");
+        // as records-service audits a clinician's read: the subject, and the user ID of the named person
+        EventEnvelope audit = Envelopes.wrap(
+                AuditEvent.newBuilder()
+                        .setActorId(UUID.randomUUID().toString())
+                        .setActorName("dr.morgan")
+                        .setActorType(ActorType.STAFF)
+                        .setPatientId(patient.patientId())
+                        .setAction("records.GetHealthSummary")
+                        .setResource("Patient,Condition")
+                        .setOutcome(Outcome.SUCCESS)
+                        .setDetail("OK; purpose TREAT (treatment)")
+                        .build(),
+                patient.patientId(),
+                "records-service",
+                null,
+                Instant.now());
+        try (KafkaProducer<String, byte[]> kafka =
+                KafkaBroker.writer(KafkaBroker.shared().bootstrapServers())) {
+            kafka.send(new ProducerRecord<>(Topics.AUDIT_EVENTS, patient.patientId(), audit.toByteArray()))
+                    .get();
+        }
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(staffEntry(
+                                get(
+                                                "/internal/staff/access-log?patientId=" + patient.patientId(),
+                                                privacyOfficerToken())
+                                        .body()
+                                        .path("entries"),
+                                "records.GetHealthSummary",
+                                "dr.morgan"))
+                        .contains("purpose TREAT"));
     }
 
     /** The detail of the staff entry with this action and actor; fails when there is none. */
