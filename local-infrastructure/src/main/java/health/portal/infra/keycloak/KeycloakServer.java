@@ -279,16 +279,7 @@ public final class KeycloakServer implements AutoCloseable {
                 "standardFlowEnabled", false,
                 "serviceAccountsEnabled", true,
                 "protocolMappers", mappers));
-        HttpResponse<String> created = send(adminRequest("/clients", token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(client))
-                .build());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException(
-                    "Keycloak refused client " + clientId + ": " + created.statusCode() + " " + created.body());
-        }
-        String location = created.headers().firstValue("Location").orElseThrow();
-        String id = location.substring(location.lastIndexOf('/') + 1);
+        String id = create("/clients", token, client, "client " + clientId);
         JsonNode serviceAccount = JSON.readTree(send(adminRequest("/clients/" + id + "/service-account-user", token)
                         .GET()
                         .build())
@@ -304,6 +295,20 @@ public final class KeycloakServer implements AutoCloseable {
                         Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", secret))
                 .path("access_token")
                 .asString();
+    }
+
+    /** Creates a realm object through the admin API and returns the id Keycloak gave it. */
+    private String create(String path, String token, String json, String what) {
+        HttpResponse<String> created = send(adminRequest(path, token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException(
+                    "Keycloak refused " + what + ": " + created.statusCode() + " " + created.body());
+        }
+        String location = created.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
     }
 
     private HttpRequest.Builder adminRequest(String path, String token) {
@@ -356,16 +361,7 @@ public final class KeycloakServer implements AutoCloseable {
                                         "counter", 0,
                                         "period", 30,
                                         "algorithm", "HmacSHA1"))))));
-        HttpResponse<String> created = send(adminRequest("/users", token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(user))
-                .build());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException(
-                    "Keycloak refused staff user " + username + ": " + created.statusCode() + " " + created.body());
-        }
-        String location = created.headers().firstValue("Location").orElseThrow();
-        String userId = location.substring(location.lastIndexOf('/') + 1);
+        String userId = create("/users", token, user, "staff user " + username);
         grantRealmRoles(token, userId, realmRoles);
         return new StaffUser(userId, username, password, totpSecret);
     }
