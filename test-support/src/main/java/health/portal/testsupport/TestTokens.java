@@ -66,14 +66,43 @@ public final class TestTokens {
         return issuer() + "/protocol/openid-connect/certs";
     }
 
+    /**
+     * What a minted token says. Defaults as Keycloak issues a patient-portal token: this realm, five minutes, audience
+     * portal-api, client portal-web, no authentication methods listed.
+     */
+    private record Shape(
+            String subject,
+            List<String> roles,
+            String patientId,
+            String issuer,
+            Duration ttl,
+            String audience,
+            String clientId,
+            List<String> amr) {
+
+        Shape issuer(String value) {
+            return new Shape(subject, roles, patientId, value, ttl, audience, clientId, amr);
+        }
+
+        Shape ttl(Duration value) {
+            return new Shape(subject, roles, patientId, issuer, value, audience, clientId, amr);
+        }
+
+        Shape audience(String value) {
+            return new Shape(subject, roles, patientId, issuer, ttl, value, clientId, amr);
+        }
+
+        Shape client(String value, List<String> methods) {
+            return new Shape(subject, roles, patientId, issuer, ttl, audience, value, methods);
+        }
+    }
+
+    private Shape shape(String subject, List<String> roles, String patientId) {
+        return new Shape(subject, roles, patientId, issuer(), Duration.ofMinutes(5), "portal-api", "portal-web", null);
+    }
+
     public String patient(String patientId) {
-        return sign(
-                key,
-                "user-" + patientId,
-                List.of("patient", "offline_access"),
-                patientId,
-                issuer(),
-                Duration.ofMinutes(5));
+        return sign(key, shape("user-" + patientId, List.of("patient", "offline_access"), patientId));
     }
 
     /** A clinician signed in through the staff client with password and one-time code. */
@@ -83,22 +112,12 @@ public final class TestTokens {
 
     /** A member of staff with these realm roles, through the staff client, with these authentication methods. */
     public String staff(List<String> roles, List<String> amr) {
-        return sign(
-                key, "staff-user-1", roles, null, issuer(), Duration.ofMinutes(5), "portal-api", "portal-staff", amr);
+        return sign(key, shape("staff-user-1", roles, null).client("portal-staff", amr));
     }
 
     /** A clinician's token of the patient portal's client: no staff authority there. */
     public String staffThroughPatientPortal() {
-        return sign(
-                key,
-                "staff-user-1",
-                List.of("clinician"),
-                null,
-                issuer(),
-                Duration.ofMinutes(5),
-                "portal-api",
-                "portal-web",
-                List.of("pwd", "otp"));
+        return sign(key, shape("staff-user-1", List.of("clinician"), null).client("portal-web", List.of("pwd", "otp")));
     }
 
     /** The service account of client {@code records-client}, which records-service grants its read calls. */
@@ -110,99 +129,57 @@ public final class TestTokens {
     public String service(String clientId) {
         return sign(
                 key,
-                "service-account-" + clientId,
-                List.of("records-service"),
-                null,
-                issuer(),
-                Duration.ofMinutes(5),
-                "portal-api",
-                clientId);
+                shape("service-account-" + clientId, List.of("records-service"), null)
+                        .client(clientId, null));
     }
 
     /** A client's own token without any role (client credentials of a client with no realm role), e.g. the gateway's. */
     public String client(String clientId) {
         return sign(
                 key,
-                "service-account-" + clientId,
-                List.of("offline_access"),
-                null,
-                issuer(),
-                Duration.ofMinutes(5),
-                "portal-api",
-                clientId);
+                shape("service-account-" + clientId, List.of("offline_access"), null)
+                        .client(clientId, null));
     }
 
     public String noRoles() {
-        return sign(key, "user-without-roles", List.of("offline_access"), null, issuer(), Duration.ofMinutes(5));
+        return sign(key, shape("user-without-roles", List.of("offline_access"), null));
     }
 
     public String expired(String patientId) {
-        return sign(key, "user-" + patientId, List.of("patient"), patientId, issuer(), Duration.ofMinutes(-10));
+        return sign(
+                key, shape("user-" + patientId, List.of("patient"), patientId).ttl(Duration.ofMinutes(-10)));
     }
 
     public String forged(String patientId) {
-        return sign(stranger, "user-" + patientId, List.of("patient"), patientId, issuer(), Duration.ofMinutes(5));
+        return sign(stranger, shape("user-" + patientId, List.of("patient"), patientId));
     }
 
     public String otherIssuer(String patientId) {
         return sign(
                 key,
-                "user-" + patientId,
-                List.of("patient"),
-                patientId,
-                "http://evil.example/realms/portal",
-                Duration.ofMinutes(5));
+                shape("user-" + patientId, List.of("patient"), patientId).issuer("http://evil.example/realms/portal"));
     }
 
     /** A token of this realm with the given roles, patient id and audience, valid for five minutes. */
     public String token(List<String> roles, String patientId, String audience) {
-        return sign(key, "user-1", roles, patientId, issuer(), Duration.ofMinutes(5), audience);
+        return sign(key, shape("user-1", roles, patientId).audience(audience));
     }
 
     /** A genuine token of the realm, but issued to a client outside the portal's API (no portal-api audience). */
     public String otherAudience(String patientId) {
         return sign(
-                key, "user-" + patientId, List.of("patient"), patientId, issuer(), Duration.ofMinutes(5), "account");
+                key, shape("user-" + patientId, List.of("patient"), patientId).audience("account"));
     }
 
-    private static String sign(
-            RSAKey with, String subject, List<String> roles, String patientId, String issuer, Duration ttl) {
-        return sign(with, subject, roles, patientId, issuer, ttl, "portal-api");
-    }
-
-    private static String sign(
-            RSAKey with,
-            String subject,
-            List<String> roles,
-            String patientId,
-            String issuer,
-            Duration ttl,
-            String audience) {
-        return sign(with, subject, roles, patientId, issuer, ttl, audience, "portal-web");
-    }
-
-    private static String sign(
-            RSAKey with,
-            String subject,
-            List<String> roles,
-            String patientId,
-            String issuer,
-            Duration ttl,
-            String audience,
-            String clientId) {
-        return sign(with, subject, roles, patientId, issuer, ttl, audience, clientId, null);
-    }
-
-    private static String sign(
-            RSAKey with,
-            String subject,
-            List<String> roles,
-            String patientId,
-            String issuer,
-            Duration ttl,
-            String audience,
-            String clientId,
-            List<String> amr) {
+    private static String sign(RSAKey with, Shape token) {
+        String subject = token.subject();
+        List<String> roles = token.roles();
+        String patientId = token.patientId();
+        String issuer = token.issuer();
+        Duration ttl = token.ttl();
+        String audience = token.audience();
+        String clientId = token.clientId();
+        List<String> amr = token.amr();
         try {
             Instant now = Instant.now();
             JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()

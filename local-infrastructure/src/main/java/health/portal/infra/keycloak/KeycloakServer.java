@@ -423,29 +423,8 @@ public final class KeycloakServer implements AutoCloseable {
                 Map.of("patient_id", List.of(patientId)),
                 "credentials",
                 List.of(Map.of("type", "password", "value", password, "temporary", false))));
-        HttpResponse<String> created =
-                send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + REALM + "/users"))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(user))
-                        .build());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException(
-                    "Keycloak refused user " + username + ": " + created.statusCode() + " " + created.body());
-        }
-        String location = created.headers().firstValue("Location").orElseThrow();
-        String userId = location.substring(location.lastIndexOf('/') + 1);
-        HttpResponse<String> role =
-                send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + REALM + "/roles/patient"))
-                        .header("Authorization", "Bearer " + token)
-                        .GET()
-                        .build());
-        send(HttpRequest.newBuilder(
-                        URI.create(baseUrl + "/admin/realms/" + REALM + "/users/" + userId + "/role-mappings/realm"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("[" + role.body() + "]"))
-                .build());
+        String userId = create("/users", token, user, "user " + username);
+        grantRealmRoles(token, userId, List.of("patient"));
         return userId;
     }
 
