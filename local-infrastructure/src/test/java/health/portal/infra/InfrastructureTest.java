@@ -157,6 +157,32 @@ class InfrastructureTest {
     }
 
     @Test
+    void theBillingClientsAndTheBillingOfficeGetTheTokensTheirWorkNeeds() {
+        KeycloakServer keycloak = KeycloakServer.shared();
+        // billing-service reads billing data through records-service on its own behalf
+        assertThat(claims(keycloak.serviceAccountToken("billing-service")))
+                .contains("\"azp\":\"billing-service\"")
+                .contains("\"records-service\"")
+                .contains("portal-api");
+        // the hospital's billing system posts to billing-service only: no role at records-service
+        assertThat(claims(keycloak.serviceAccountToken("billing-system")))
+                .contains("\"azp\":\"billing-system\"")
+                .contains("portal-api")
+                .doesNotContain("\"records-service\"");
+        assertThat(keycloak.clientSecrets())
+                .containsKeys("BILLING_SERVICE_CLIENT_SECRET", "BILLING_SYSTEM_CLIENT_SECRET");
+        // a member of the billing office signs in as staff, and the token carries the role (portal-staff's scope)
+        String staff = claims(keycloak.staffSignIn(
+                        keycloak.createStaffUser("infra.billing", "Robin", "Ellis", List.of("billing-office")))
+                .accessToken());
+        assertThat(staff).contains("\"billing-office\"").contains("\"otp\"").contains("portal-api");
+    }
+
+    private static String claims(String token) {
+        return new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void smtpServerKeepsWhatItReceives() throws Exception {
         SmtpServer smtp = SmtpServer.shared();
         Properties props = new Properties();

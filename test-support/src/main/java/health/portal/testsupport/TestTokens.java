@@ -78,31 +78,59 @@ public final class TestTokens {
             Duration ttl,
             String audience,
             String clientId,
-            List<String> amr) {
+            List<String> amr,
+            String termsVersion) {
 
         Shape issuer(String value) {
-            return new Shape(subject, roles, patientId, value, ttl, audience, clientId, amr);
+            return new Shape(subject, roles, patientId, value, ttl, audience, clientId, amr, termsVersion);
         }
 
         Shape ttl(Duration value) {
-            return new Shape(subject, roles, patientId, issuer, value, audience, clientId, amr);
+            return new Shape(subject, roles, patientId, issuer, value, audience, clientId, amr, termsVersion);
         }
 
         Shape audience(String value) {
-            return new Shape(subject, roles, patientId, issuer, ttl, value, clientId, amr);
+            return new Shape(subject, roles, patientId, issuer, ttl, value, clientId, amr, termsVersion);
+        }
+
+        Shape terms(String value) {
+            return new Shape(subject, roles, patientId, issuer, ttl, audience, clientId, amr, value);
         }
 
         Shape client(String value, List<String> methods) {
-            return new Shape(subject, roles, patientId, issuer, ttl, audience, value, methods);
+            return new Shape(subject, roles, patientId, issuer, ttl, audience, value, methods, termsVersion);
         }
     }
 
     private Shape shape(String subject, List<String> roles, String patientId) {
-        return new Shape(subject, roles, patientId, issuer(), Duration.ofMinutes(5), "portal-api", "portal-web", null);
+        return new Shape(
+                subject,
+                roles,
+                patientId,
+                issuer(),
+                Duration.ofMinutes(5),
+                "portal-api",
+                "portal-web",
+                null,
+                patientId == null ? null : TERMS_VERSION);
     }
 
+    /**
+     * The terms version patient tokens carry ({@code terms_version}) unless told otherwise; a service under test learns
+     * it as the current version from the topic (see records-service's tests).
+     */
+    public static final String TERMS_VERSION = "test-terms-1";
+
     public String patient(String patientId) {
-        return sign(key, shape("user-" + patientId, List.of("patient", "offline_access"), patientId));
+        return patient(patientId, TERMS_VERSION);
+    }
+
+    /** A patient's token that carries {@code termsVersion} as the accepted terms (null: no acceptance at all). */
+    public String patient(String patientId, String termsVersion) {
+        return sign(
+                key,
+                shape("user-" + patientId, List.of("patient", "offline_access"), patientId)
+                        .terms(termsVersion));
     }
 
     /** A clinician signed in through the staff client with password and one-time code. */
@@ -180,6 +208,7 @@ public final class TestTokens {
         String audience = token.audience();
         String clientId = token.clientId();
         List<String> amr = token.amr();
+        String termsVersion = token.termsVersion();
         try {
             Instant now = Instant.now();
             JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -197,6 +226,9 @@ public final class TestTokens {
             }
             if (amr != null) {
                 claims.claim("amr", amr);
+            }
+            if (termsVersion != null) {
+                claims.claim("terms_version", termsVersion);
             }
             SignedJWT jwt = new SignedJWT(
                     new JWSHeader.Builder(JWSAlgorithm.RS256)

@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,9 +36,15 @@ public final class BrowserSignIn {
     private static final Pattern FEEDBACK = Pattern.compile(
             "class=\"[^\"]*(?:kc-feedback-text|pf-v5-c-alert__title|alert-error)[^\"]*\"[^>]*>\\s*([^<\\s][^<]*?)\\s*<",
             Pattern.DOTALL);
+    private static final Pattern RESET_LINK =
+            Pattern.compile("href=\"([^\"]*/login-actions/reset-credentials[^\"]*)\"", Pattern.DOTALL);
+    private static final Pattern PROCEED_LINK =
+            Pattern.compile("id=\"kc-info-message\".*?href=\"([^\"]*/login-actions/[^\"]*)\"", Pattern.DOTALL);
     private static final Pattern FORM_ID = Pattern.compile("<form[^>]*id=\"([^\"]+)\"", Pattern.DOTALL);
     /** Keycloak's form asking for the one-time code of an authenticator app. */
     public static final String OTP_FORM = "kc-otp-login-form";
+    /** Keycloak's form asking for a new password (expired password, or the update-password action). */
+    public static final String UPDATE_PASSWORD_FORM = "kc-passwd-update-form";
 
     private BrowserSignIn() {}
 
@@ -71,6 +78,26 @@ public final class BrowserSignIn {
         return result.tokens();
     }
 
+    /**
+     * The refresh-token grant as a client makes it (a public client: {@code clientSecret} null). Keycloak's answer as
+     * it is: 200 with new tokens, or 400 {@code invalid_grant} once the session behind the token has ended.
+     */
+    public static HttpResponse<String> refresh(
+            String issuerUri, String clientId, String clientSecret, String refreshToken) {
+        Map<String, String> grant = new LinkedHashMap<>(
+                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId));
+        if (clientSecret != null) {
+            grant.put("client_secret", clientSecret);
+        }
+        return send(
+                browser(),
+                HttpRequest.newBuilder(URI.create(issuerUri + "/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form(grant)))
+                        .build());
+    }
+
+    /** One sign-in with the password; nothing answered after it (see {@link Request} for more). */
     public static Result attempt(
             String issuerUri,
             String clientId,
@@ -78,54 +105,82 @@ public final class BrowserSignIn {
             String redirectUri,
             String username,
             String password) {
-        return attempt(issuerUri, clientId, clientSecret, redirectUri, username, password, null);
+        return attempt(Request.of(issuerUri, clientId, clientSecret, redirectUri, username, password));
     }
 
     /**
-     * As {@link #attempt(String, String, String, String, String, String)}, answering Keycloak's one-time code form
-     * (second factor) with a code from {@code oneTimeCode} when it asks for one; null: never answer it.
+     * A sign-in as a person makes it: the client and its redirect, the user's password, the scopes asked for, and
+     * what to fill in on the forms Keycloak shows after the password ({@code answers}: form id, e.g.
+     * {@link #UPDATE_PASSWORD_FORM}, to the fields to post, computed from the page that shows it; a form without an
+     * answer ends the attempt there).
      */
-    public static Result attempt(
+    public record Request(
             String issuerUri,
             String clientId,
             String clientSecret,
             String redirectUri,
             String username,
             String password,
-            Supplier<String> oneTimeCode) {
-        HttpClient browser = HttpClient.newBuilder()
-                .cookieHandler(new LoopbackCookieJar())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+            String scope,
+            Map<String, Function<String, Map<String, String>>> answers) {
+
+        public static Request of(
+                String issuerUri,
+                String clientId,
+                String clientSecret,
+                String redirectUri,
+                String username,
+                String password) {
+            return new Request(issuerUri, clientId, clientSecret, redirectUri, username, password, "openid", Map.of());
+        }
+
+        /** Asking for these scopes (space-separated, e.g. {@code "openid offline_access"}). */
+        public Request scope(String scope) {
+            return new Request(issuerUri, clientId, clientSecret, redirectUri, username, password, scope, answers);
+        }
+
+        /** Filling in {@code formId} with these fields when Keycloak shows it. */
+        public Request answering(String formId, Function<String, Map<String, String>> fields) {
+            Map<String, Function<String, Map<String, String>>> more = new LinkedHashMap<>(answers);
+            more.put(formId, fields);
+            return new Request(issuerUri, clientId, clientSecret, redirectUri, username, password, scope, more);
+        }
+
+        /** Answering the one-time code form (second factor) with a code from the user's app. */
+        public Request oneTimeCodes(Supplier<String> codes) {
+            return answering(OTP_FORM, page -> Map.of("otp", codes.get()));
+        }
+    }
+
+    public static Result attempt(Request request) {
+        String issuerUri = request.issuerUri();
+        String clientId = request.clientId();
+        String clientSecret = request.clientSecret();
+        String redirectUri = request.redirectUri();
+        String username = request.username();
+        String password = request.password();
+        String scope = request.scope();
+        Map<String, Function<String, Map<String, String>>> answers = request.answers();
+        HttpClient browser = browser();
         String verifier = randomToken();
         String state = randomToken();
-        String authorize = issuerUri + "/protocol/openid-connect/auth?"
-                + form(Map.of(
-                        "client_id",
-                        clientId,
-                        "redirect_uri",
-                        redirectUri,
-                        "response_type",
-                        "code",
-                        "scope",
-                        "openid",
-                        "state",
-                        state,
-                        "nonce",
-                        randomToken(),
-                        "code_challenge",
-                        challenge(verifier),
-                        "code_challenge_method",
-                        "S256"));
         HttpResponse<String> loginPage = send(
-                browser, HttpRequest.newBuilder(URI.create(authorize)).GET().build());
+                browser,
+                HttpRequest.newBuilder(
+                                URI.create(authorizeUrl(issuerUri, clientId, redirectUri, state, verifier, scope)))
+                        .GET()
+                        .build());
         if (loginPage.statusCode() != 200) {
             return new Result(
                     null,
                     loginPage.statusCode(),
                     null,
-                    "authorization endpoint answered " + loginPage.statusCode(),
+                    "authorization endpoint answered " + loginPage.statusCode()
+                            + loginPage
+                                    .headers()
+                                    .firstValue("Location")
+                                    .map(location -> " to " + location)
+                                    .orElse(""),
                     loginPage.body());
         }
         String action = formAction(loginPage.body())
@@ -137,27 +192,150 @@ public final class BrowserSignIn {
                         .POST(HttpRequest.BodyPublishers.ofString(
                                 form(Map.of("username", username, "password", password, "credentialId", ""))))
                         .build());
-        if (afterLogin.statusCode() == 200
-                && OTP_FORM.equals(find(FORM_ID, afterLogin.body()))
-                && oneTimeCode != null) {
-            String otpAction = formAction(afterLogin.body())
-                    .orElseThrow(() -> new IllegalStateException("no action on Keycloak's one-time code form"));
-            afterLogin = send(
-                    browser,
-                    HttpRequest.newBuilder(URI.create(otpAction))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("otp", oneTimeCode.get()))))
-                            .build());
+        return finish(browser, afterLogin, issuerUri, clientId, clientSecret, redirectUri, state, verifier, answers);
+    }
+
+    /**
+     * "Forgot password?" as a person does it: the link on Keycloak's sign-in page, the user name, then the link of the
+     * mail ({@code linkFromMail} waits for it and returns it) opened in the same browser, and the new password. The
+     * result is the sign-in that follows, as for {@link #attempt(String, String, String, String, String, String)}.
+     */
+    public static Result resetPassword(
+            String issuerUri,
+            String clientId,
+            String clientSecret,
+            String redirectUri,
+            String username,
+            Supplier<String> linkFromMail,
+            String newPassword) {
+        HttpClient browser = browser();
+        String verifier = randomToken();
+        String state = randomToken();
+        HttpResponse<String> loginPage = send(
+                browser,
+                HttpRequest.newBuilder(
+                                URI.create(authorizeUrl(issuerUri, clientId, redirectUri, state, verifier, "openid")))
+                        .GET()
+                        .build());
+        Matcher forgot = RESET_LINK.matcher(loginPage.body());
+        if (!forgot.find()) {
+            return new Result(
+                    null,
+                    loginPage.statusCode(),
+                    find(FORM_ID, loginPage.body()),
+                    "no forgot-password link",
+                    loginPage.body());
         }
+        HttpResponse<String> resetPage = send(
+                browser,
+                HttpRequest.newBuilder(
+                                URI.create(absolute(issuerUri, forgot.group(1).replace("&amp;", "&"))))
+                        .GET()
+                        .build());
+        String action = formAction(resetPage.body())
+                .orElseThrow(() -> new IllegalStateException("no form on Keycloak's forgot-password page"));
+        send(
+                browser,
+                HttpRequest.newBuilder(URI.create(action))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username))))
+                        .build());
+        HttpResponse<String> fromMail = send(
+                browser,
+                HttpRequest.newBuilder(URI.create(linkFromMail.get())).GET().build());
+        return finish(
+                browser,
+                fromMail,
+                issuerUri,
+                clientId,
+                clientSecret,
+                redirectUri,
+                state,
+                verifier,
+                Map.of(
+                        UPDATE_PASSWORD_FORM,
+                        page -> Map.of("password-new", newPassword, "password-confirm", newPassword)));
+    }
+
+    private static HttpClient browser() {
+        return HttpClient.newBuilder()
+                .cookieHandler(new LoopbackCookieJar())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    private static String authorizeUrl(
+            String issuerUri, String clientId, String redirectUri, String state, String verifier, String scope) {
+        return issuerUri + "/protocol/openid-connect/auth?"
+                + form(Map.of(
+                        "client_id",
+                        clientId,
+                        "redirect_uri",
+                        redirectUri,
+                        "response_type",
+                        "code",
+                        "scope",
+                        scope,
+                        "state",
+                        state,
+                        "nonce",
+                        randomToken(),
+                        "code_challenge",
+                        challenge(verifier),
+                        "code_challenge_method",
+                        "S256"));
+    }
+
+    private static String absolute(String issuerUri, String link) {
+        return link.startsWith("/") ? URI.create(issuerUri).resolve(link).toString() : link;
+    }
+
+    /** Keycloak's pages after the credentials, up to the callback, and the code exchanged for tokens. */
+    private static Result finish(
+            HttpClient browser,
+            HttpResponse<String> afterLogin,
+            String issuerUri,
+            String clientId,
+            String clientSecret,
+            String redirectUri,
+            String state,
+            String verifier,
+            Map<String, Function<String, Map<String, String>>> answers) {
         Optional<String> location = afterLogin.headers().firstValue("Location");
-        if (afterLogin.statusCode() == 302
-                && location.isPresent()
-                && location.get().startsWith(issuerUri + "/login-actions/")) {
-            // Keycloak sends the browser to one of its own pages first (a required action, e.g. set up an
-            // authenticator app): the browser shows it, and nothing signs in
-            afterLogin = send(
-                    browser,
-                    HttpRequest.newBuilder(URI.create(location.get())).GET().build());
+        // a few steps at most: second factor, required actions, each a page of Keycloak's own
+        for (int step = 0; step < 6; step++) {
+            if (afterLogin.statusCode() == 302
+                    && location.isPresent()
+                    && location.get().startsWith(issuerUri + "/login-actions/")) {
+                afterLogin = send(
+                        browser,
+                        HttpRequest.newBuilder(URI.create(location.get())).GET().build());
+            } else if (afterLogin.statusCode() == 200
+                    && find(FORM_ID, afterLogin.body()) != null
+                    && answers.containsKey(find(FORM_ID, afterLogin.body()))) {
+                String page = afterLogin.body();
+                String formAction =
+                        formAction(page).orElseThrow(() -> new IllegalStateException("no action on Keycloak's form"));
+                afterLogin = send(
+                        browser,
+                        HttpRequest.newBuilder(URI.create(formAction))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        form(answers.get(find(FORM_ID, page)).apply(page))))
+                                .build());
+            } else if (afterLogin.statusCode() == 200 && find(PROCEED_LINK, afterLogin.body()) != null) {
+                // an information page with a link on (e.g. a mailed link opened): the person clicks it
+                afterLogin = send(
+                        browser,
+                        HttpRequest.newBuilder(URI.create(absolute(
+                                        issuerUri,
+                                        find(PROCEED_LINK, afterLogin.body()).replace("&amp;", "&"))))
+                                .GET()
+                                .build());
+            } else {
+                break;
+            }
             location = afterLogin.headers().firstValue("Location");
         }
         if (afterLogin.statusCode() != 302

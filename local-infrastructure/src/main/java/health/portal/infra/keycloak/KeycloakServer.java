@@ -3,6 +3,7 @@ package health.portal.infra.keycloak;
 import health.portal.infra.process.ChildProcess;
 import health.portal.infra.process.FreePorts;
 import health.portal.infra.process.InfrastructureSettings;
+import health.portal.infra.smtp.SmtpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -114,6 +115,33 @@ public final class KeycloakServer implements AutoCloseable {
      */
     public static KeycloakServer start(
             int httpPort, int managementPort, Path logDirectory, Map<String, String> secrets) {
+        SmtpServer smtp = SmtpServer.shared();
+        return start(httpPort, managementPort, logDirectory, secrets, new Smtp(smtp.host(), smtp.port()));
+    }
+
+    /** Where Keycloak sends its mails (password reset): the realm file's smtpServer placeholders. */
+    public record Smtp(String host, int port) {
+
+        /** The sender of Keycloak's mails locally; a deployment gives its own. */
+        public static final String FROM = "no-reply@portal.health.invalid";
+
+        Map<String, String> environment() {
+            // a local relay (GreenMail) speaks plain SMTP on loopback; a deployment's sets STARTTLS
+            return Map.of(
+                    "KEYCLOAK_SMTP_HOST",
+                    host,
+                    "KEYCLOAK_SMTP_PORT",
+                    Integer.toString(port),
+                    "KEYCLOAK_SMTP_FROM",
+                    FROM,
+                    "KEYCLOAK_SMTP_STARTTLS",
+                    "false");
+        }
+    }
+
+    /** As {@link #start(int, int, Path, Map)}, sending mail through the given SMTP server. */
+    public static KeycloakServer start(
+            int httpPort, int managementPort, Path logDirectory, Map<String, String> secrets, Smtp smtp) {
         Path home = installation();
         String baseUrl = "http://localhost:" + httpPort;
         String admin = "admin";
@@ -130,6 +158,7 @@ public final class KeycloakServer implements AutoCloseable {
                 "--hostname=" + baseUrl));
         JsonNode realm = readRealm();
         Map<String, String> environment = new HashMap<>(secrets);
+        environment.putAll(smtp.environment());
         environment.putAll(Map.of(
                 "JAVA_HOME",
                 System.getProperty("java.home"),
@@ -288,6 +317,42 @@ public final class KeycloakServer implements AutoCloseable {
         return secret;
     }
 
+    /**
+     * Lets a browser client of the realm file (portal-web) send users back to {@code origin} (e.g.
+     * {@code https://localhost:41234}) after sign-in and sign-out: the realm file names the launcher's fixed gateway
+     * port only, and tests and benchmarks run the gateway on a free one.
+     */
+    public void allowBrowserOrigin(String clientId, String origin) {
+        String token = adminAccessToken();
+        JsonNode found = JSON.readTree(send(adminRequest("/clients?clientId=" + clientId, token)
+                                .GET()
+                                .build())
+                        .body())
+                .path(0);
+        if (found.isMissingNode()) {
+            throw new IllegalArgumentException("no client " + clientId + " in the realm");
+        }
+        tools.jackson.databind.node.ObjectNode client = (tools.jackson.databind.node.ObjectNode) found;
+        java.util.Set<String> redirects = new java.util.LinkedHashSet<>();
+        client.path("redirectUris").forEach(uri -> redirects.add(uri.asString()));
+        redirects.add(origin + "/*");
+        tools.jackson.databind.node.ArrayNode redirectArray = client.putArray("redirectUris");
+        redirects.forEach(redirectArray::add);
+        tools.jackson.databind.node.ObjectNode attributes =
+                (tools.jackson.databind.node.ObjectNode) client.path("attributes");
+        String logout = attributes.path("post.logout.redirect.uris").asString("");
+        attributes.put("post.logout.redirect.uris", logout.isEmpty() ? origin + "/*" : logout + "##" + origin + "/*");
+        HttpResponse<String> updated =
+                send(adminRequest("/clients/" + client.path("id").asString(), token)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(client)))
+                        .build());
+        if (updated.statusCode() / 100 != 2) {
+            throw new IllegalStateException(
+                    "Keycloak refused the redirect URIs of " + clientId + ": " + updated.statusCode());
+        }
+    }
+
     /** A token of a client's service account, given its secret (client credentials grant). */
     public String serviceAccountToken(String clientId, String secret) {
         return postForm(
@@ -325,7 +390,7 @@ public final class KeycloakServer implements AutoCloseable {
     /**
      * Creates a named member of staff through the admin API: their password, an authenticator app already set up (the
      * OTP credential Keycloak would store after they scanned its QR code), and the given realm roles
-     * ({@code front-desk}, {@code privacy-officer}, {@code clinician}).
+     * ({@code front-desk}, {@code privacy-officer}, {@code clinician}, {@code billing-office}).
      */
     public StaffUser createStaffUser(String username, String firstName, String lastName, List<String> realmRoles) {
         String token = adminAccessToken();
@@ -368,14 +433,9 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** Signs a member of staff in through the staff client, password and one-time code, and returns the tokens. */
     public BrowserSignIn.Tokens staffSignIn(StaffUser staff) {
-        BrowserSignIn.Result result = BrowserSignIn.attempt(
-                issuerUri(),
-                STAFF_CLIENT,
-                null,
-                STAFF_REDIRECT_URI,
-                staff.username(),
-                staff.password(),
-                staff::oneTimeCode);
+        BrowserSignIn.Result result = BrowserSignIn.attempt(BrowserSignIn.Request.of(
+                        issuerUri(), STAFF_CLIENT, null, STAFF_REDIRECT_URI, staff.username(), staff.password())
+                .oneTimeCodes(staff::oneTimeCode));
         if (!result.succeeded()) {
             throw new IllegalStateException("staff sign-in of " + staff.username() + " did not complete: status "
                     + result.status() + ", form " + result.formId() + ", message " + result.message());
@@ -405,6 +465,71 @@ public final class KeycloakServer implements AutoCloseable {
      */
     public String createPatientUser(
             String username, String password, String email, String patientId, String firstName, String lastName) {
+        return createPatientUser(
+                username,
+                email,
+                patientId,
+                firstName,
+                lastName,
+                Map.of("type", "password", "value", password, "temporary", false));
+    }
+
+    /**
+     * As {@link #createPatientUser(String, String, String, String, String, String)}, with a password set at {@code
+     * passwordSetAt}: the credential is stored already hashed with that creation date, the way a realm export or a
+     * migrated user store brings it, so that the realm's forceExpiredPasswordChange sees a password of that age.
+     * Keycloak has no other way to age a credential short of moving its clock.
+     */
+    public String createPatientUser(
+            String username,
+            String password,
+            String email,
+            String patientId,
+            String firstName,
+            String lastName,
+            java.time.Instant passwordSetAt) {
+        return createPatientUser(
+                username, email, patientId, firstName, lastName, hashedPassword(password, passwordSetAt));
+    }
+
+    /** A password credential as Keycloak stores one (pbkdf2-sha512, which it verifies whatever its default). */
+    private static Map<String, Object> hashedPassword(String password, java.time.Instant createdAt) {
+        int iterations = 210_000;
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        byte[] hash;
+        try {
+            hash = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
+                    .generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, 512))
+                    .getEncoded();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        return Map.of(
+                "type",
+                "password",
+                "createdDate",
+                createdAt.toEpochMilli(),
+                "secretData",
+                JSON.writeValueAsString(Map.of(
+                        "value",
+                        Base64.getEncoder().encodeToString(hash),
+                        "salt",
+                        Base64.getEncoder().encodeToString(salt),
+                        "additionalParameters",
+                        Map.of())),
+                "credentialData",
+                JSON.writeValueAsString(Map.of(
+                        "hashIterations", iterations, "algorithm", "pbkdf2-sha512", "additionalParameters", Map.of())));
+    }
+
+    private String createPatientUser(
+            String username,
+            String email,
+            String patientId,
+            String firstName,
+            String lastName,
+            Map<String, Object> credential) {
         String token = adminAccessToken();
         String user = JSON.writeValueAsString(Map.of(
                 "username",
@@ -422,7 +547,7 @@ public final class KeycloakServer implements AutoCloseable {
                 "attributes",
                 Map.of("patient_id", List.of(patientId)),
                 "credentials",
-                List.of(Map.of("type", "password", "value", password, "temporary", false))));
+                List.of(credential)));
         String userId = create("/users", token, user, "user " + username);
         grantRealmRoles(token, userId, List.of("patient"));
         return userId;

@@ -7,6 +7,15 @@ public final class Topics {
     public static final String IDENTITY_EVENTS = "portal.identity.events";
     /** Every service: AuditEvent (one access to the system or to health data). */
     public static final String AUDIT_EVENTS = "portal.audit.events";
+    /**
+     * messaging-service: PatientMessageReceived, CareTeamMessageSent, ResponseOverdue, QuestionnaireAssigned (ids
+     * only, never a subject or a body).
+     */
+    public static final String MESSAGING_EVENTS = "portal.messaging.events";
+    /** records-service: NewInformationAvailable (the patient id and the kind, nothing of the record). */
+    public static final String RECORDS_EVENTS = "portal.records.events";
+    /** billing-service: StatementIssued (ids and the delivery, never an amount or what a charge was for). */
+    public static final String BILLING_EVENTS = "portal.billing.events";
     /** Gateway: SecurityEvent (break-in monitoring signals). */
     public static final String SECURITY_EVENTS = "portal.security.events";
     /**
@@ -14,6 +23,14 @@ public final class Topics {
      * readable outside the identity database for as long as the topic exists.
      */
     public static final String ACCESS_LOG_HEAD = "portal.identity.access-log-head";
+    /**
+     * identity-service: TermsPublished, the current version of the terms of use; compacted, one key ({@link
+     * #TERMS_KEY}), read from the start by the gateway and records-service, which refuse patient data until they know
+     * it.
+     */
+    public static final String TERMS_CURRENT = "portal.identity.terms-current";
+    /** The one record key of {@link #TERMS_CURRENT}: compaction keeps the newest version only. */
+    public static final String TERMS_KEY = "terms-of-use";
 
     /**
      * Appended to a topic's name for its dead-letter topic. Lower case and dot-separated like the portal's own topic

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param name      the display name ({@code name}, else given and family name), or null
  * @param clientId  the client the token was issued to ({@code azp}), empty when unknown: a service account is known
  *                  by it, and what a service may do is granted per client
+ * @param termsVersion the version of the terms of use the user accepted ({@code terms_version}, set by
+ *                  identity-service only), empty when none: see {@link health.portal.platform.security.terms.TermsRule}
  */
 public record Caller(
         String subject,
@@ -32,7 +34,8 @@ public record Caller(
         Set<String> roles,
         String username,
         String name,
-        String clientId) {
+        String clientId,
+        String termsVersion) {
 
     public static final String ROLE_PATIENT = "patient";
     /** Front desk: issue and revoke activation codes. */
@@ -41,8 +44,11 @@ public record Caller(
     public static final String ROLE_PRIVACY_OFFICER = "privacy-officer";
     /** Clinician: read a patient's record, with a stated purpose of use. */
     public static final String ROLE_CLINICIAN = "clinician";
+    /** Billing office: view any patient's billing account, run statements and paper-mail exports. */
+    public static final String ROLE_BILLING_OFFICE = "billing-office";
 
-    public static final Set<String> STAFF_ROLES = Set.of(ROLE_FRONT_DESK, ROLE_PRIVACY_OFFICER, ROLE_CLINICIAN);
+    public static final Set<String> STAFF_ROLES =
+            Set.of(ROLE_FRONT_DESK, ROLE_PRIVACY_OFFICER, ROLE_CLINICIAN, ROLE_BILLING_OFFICE);
 
     /**
      * Staff act as staff only through this client: its sign-in asks for the password and a one-time code every time,
@@ -53,16 +59,19 @@ public record Caller(
     public static final String ROLE_SERVICE = "records-service";
 
     public static final String PATIENT_ID_CLAIM = "patient_id";
+    /** The accepted terms version, from the Keycloak user attribute of the same name that only admins may set. */
+    public static final String TERMS_VERSION_CLAIM = "terms_version";
 
     public Caller {
         subject = subject == null ? "" : subject;
         patientId = patientId == null ? "" : patientId;
         clientId = clientId == null ? "" : clientId;
+        termsVersion = termsVersion == null ? "" : termsVersion;
         roles = Set.copyOf(roles);
     }
 
     public static Caller anonymous() {
-        return new Caller("", ActorType.ANONYMOUS, "", Set.of(), null, null, "");
+        return new Caller("", ActorType.ANONYMOUS, "", Set.of(), null, null, "", "");
     }
 
     public static Caller of(Jwt jwt) {
@@ -79,7 +88,8 @@ public record Caller(
                 roles,
                 stringOrNull(claims.get("preferred_username")),
                 displayName(claims),
-                string(claims.get("azp")));
+                string(claims.get("azp")),
+                string(claims.get(TERMS_VERSION_CLAIM)));
     }
 
     /**

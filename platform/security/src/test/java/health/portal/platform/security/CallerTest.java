@@ -79,6 +79,12 @@ class CallerTest {
         Caller staff = Caller.fromClaims(staffSignIn(List.of("front-desk"), null, List.of("pwd", "otp")));
         assertThat(staff.actorType()).isEqualTo(ActorType.STAFF);
         assertThat(staff.effectiveRoles()).containsExactly("front-desk");
+        // the billing office is staff like the others: in the patient portal its role is gone
+        Caller billingInThePortal =
+                Caller.fromClaims(claims(List.of("patient", Caller.ROLE_BILLING_OFFICE), "demo-alex"));
+        assertThat(billingInThePortal.effectiveRoles()).containsExactly("patient");
+        Caller billingOffice = Caller.fromClaims(staffSignIn(List.of("billing-office"), null, List.of("pwd", "otp")));
+        assertThat(billingOffice.actorType()).isEqualTo(ActorType.STAFF);
     }
 
     @Test
