@@ -1,13 +1,23 @@
 package health.portal.emr.adapter;
 
 import ca.uhn.fhir.context.FhirContext;
+import health.portal.emr.adapter.mapping.QuestionnaireMapping;
+import health.portal.proto.FhirIds;
 import health.portal.proto.records.v1.Appointment;
+import health.portal.proto.records.v1.BillingAccount;
+import health.portal.proto.records.v1.CareTeam;
+import health.portal.proto.records.v1.Charge;
 import health.portal.proto.records.v1.Document;
 import health.portal.proto.records.v1.DocumentContent;
 import health.portal.proto.records.v1.FileCommunicationRequest;
+import health.portal.proto.records.v1.FileQuestionnaireResponseRequest;
+import health.portal.proto.records.v1.FiledMessage;
 import health.portal.proto.records.v1.HealthSummary;
 import health.portal.proto.records.v1.LabReport;
+import health.portal.proto.records.v1.MailingAddress;
+import health.portal.proto.records.v1.MessageContent;
 import health.portal.proto.records.v1.PatientProfile;
+import health.portal.proto.records.v1.QuestionnaireForm;
 import health.portal.proto.records.v1.Visit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Questionnaire;
@@ -30,6 +40,11 @@ public class EmrClient {
     public static final String COMMUNICATION_KEY_SYSTEM = "urn:health-portal:communication-key";
 
     public static final String THREAD_SYSTEM = "urn:health-portal:message-thread";
+    /** Communication.category codes: medical-question, prescription-renewal, appointment, billing, other. */
+    public static final String MESSAGE_CATEGORY_SYSTEM = "urn:health-portal:message-category";
+    /** Questionnaire.code system telling a lesson ({@code lesson}) from a survey ({@code survey}). */
+    public static final String QUESTIONNAIRE_KIND_SYSTEM = QuestionnaireMapping.KIND_SYSTEM;
+
     public static final String QUESTIONNAIRE_RESPONSE_KEY_SYSTEM = "urn:health-portal:questionnaire-response-key";
 
     private final FhirAccess access;
@@ -38,6 +53,9 @@ public class EmrClient {
     private final RecordLists lists;
     private final RecordExport export;
     private final RecordFiling filing;
+    private final CareTeams careTeams;
+    private final Messages messages;
+    private final Billing billing;
 
     public EmrClient(EmrSettings settings) {
         this(settings, ForeignResourceListener.NONE);
@@ -51,10 +69,18 @@ public class EmrClient {
         this.lists = new RecordLists(access, reads);
         this.export = new RecordExport(access, reads);
         this.filing = new RecordFiling(access, reads);
+        this.careTeams = new CareTeams(access, reads);
+        this.messages = new Messages(access, reads);
+        this.billing = new Billing(access, reads);
     }
 
     public EmrGuard guard() {
         return access.guard();
+    }
+
+    /** Changes across all patients by {@code _lastUpdated}, for EMRs without Subscriptions. */
+    public ChangeFeed changes() {
+        return new ChangeFeed(access);
     }
 
     public FhirContext fhirContext() {
@@ -116,7 +142,56 @@ public class EmrClient {
      * @return the Communication's id in the EMR
      */
     public String fileCommunication(FileCommunicationRequest request) {
-        return filing.fileCommunication(request);
+        return fileCommunication(
+                request,
+                MessageContent.newBuilder()
+                        .setSubject(request.getSubject())
+                        .setText(request.getText())
+                        .build());
+    }
+
+    /**
+     * Files a message whose content (subject, text, attachments) travels apart from the request, as a sealed
+     * request's does; urgent messages are filed with priority stat, attachments as payload.contentAttachment.
+     */
+    public String fileCommunication(FileCommunicationRequest request, MessageContent content) {
+        return filing.fileCommunication(request, content);
+    }
+
+    /**
+     * The providers the patient may write to: the active CareTeams' practitioners (else generalPractitioner), the
+     * patient's own first, each with out-of-office windows and who covers, and the practice with phone and time zone.
+     */
+    public CareTeam careTeam(String patientId) {
+        return careTeams.careTeam(patientId);
+    }
+
+    /**
+     * The patient's filed messages in these threads (oldest first per thread); messages of other patients never,
+     * whatever the EMR returns. Without data, attachments carry type, title and size only.
+     */
+    public List<FiledMessage> communications(String patientId, List<String> threadIds, boolean withData) {
+        return messages.communications(patientId, threadIds, withData);
+    }
+
+    /** A survey or lesson as the patient is to see it; empty when the EMR has no such questionnaire. */
+    public Optional<QuestionnaireForm> questionnaire(String patientId, String questionnaireId) {
+        reads.requirePatient(patientId);
+        return reads.questionnaire(questionnaireId).map(QuestionnaireMapping::form);
+    }
+
+    /**
+     * Files the patient's answers, each typed by the Questionnaire's item, once per idempotency key.
+     *
+     * @throws IllegalArgumentException an unknown questionnaire or linkId, a value of the wrong type, a required item
+     *                                  unanswered
+     */
+    public String fileQuestionnaireResponse(FileQuestionnaireResponseRequest request) {
+        FhirIds.require(request.getPatientId(), "patient_id");
+        Questionnaire q = reads.questionnaire(request.getQuestionnaireId())
+                .orElseThrow(() -> new IllegalArgumentException("no such questionnaire"));
+        return filing.fileQuestionnaireResponse(
+                request.getPatientId(), request.getIdempotencyKey(), QuestionnaireAnswers.response(q, request));
     }
 
     public Optional<Questionnaire> questionnaire(String id) {
@@ -135,5 +210,26 @@ public class EmrClient {
     /** Files a completed survey answer for the patient, once per idempotency key. */
     public String fileQuestionnaireResponse(String patientId, String idempotencyKey, QuestionnaireResponse response) {
         return filing.fileQuestionnaireResponse(patientId, idempotencyKey, response);
+    }
+
+    /** The patient's guarantor accounts (FHIR Account), by id. */
+    public List<BillingAccount> billingAccounts(String patientId) {
+        return billing.accounts(patientId);
+    }
+
+    /**
+     * The charges of one of the patient's accounts, oldest first, only the named ones when {@code chargeItemIds} is not
+     * empty; empty when the account is not the patient's. Each carries its description (health information: the
+     * caller keeps it in memory only) and its price exactly in minor units.
+     *
+     * @throws EmrInvalidDataException a price that is not exact in its currency's minor units, or in another currency
+     */
+    public Optional<List<Charge>> charges(String patientId, String accountId, List<String> chargeItemIds) {
+        return billing.charges(patientId, accountId, chargeItemIds);
+    }
+
+    /** The patient's name and current home or postal address; empty when the EMR has no such patient or address. */
+    public Optional<MailingAddress> mailingAddress(String patientId) {
+        return billing.mailingAddress(patientId);
     }
 }

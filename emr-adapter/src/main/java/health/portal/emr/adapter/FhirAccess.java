@@ -103,6 +103,16 @@ final class FhirAccess {
      */
     <T extends Resource> List<T> searchAll(
             Class<T> type, String patientId, ICriterion<?> extra, Include include, Map<String, Resource> included) {
+        return searchAllMatching(type, patientId, extra == null ? List.of() : List.of(extra), include, included);
+    }
+
+    /** As {@link #searchAll(Class, String, ICriterion, Include, Map)}, with every criterion of the list (AND). */
+    <T extends Resource> List<T> searchAllMatching(
+            Class<T> type,
+            String patientId,
+            List<ICriterion<?>> extra,
+            Include include,
+            Map<String, Resource> included) {
         String op = "search " + type.getSimpleName();
         Bundle first;
         try {
@@ -133,7 +143,7 @@ final class FhirAccess {
     List<Resource> searchAll(String type, String patientId) {
         String op = "search " + type;
         List<Resource> out = new ArrayList<>();
-        forEachEntry(firstPage(op, q -> q.forResource(type), patientId, null, null), op, patientId, e -> {
+        forEachEntry(firstPage(op, q -> q.forResource(type), patientId, List.of(), null), op, patientId, e -> {
             if (type.equals(e.getResource().fhirType())) {
                 out.add(e.getResource());
             }
@@ -145,15 +155,15 @@ final class FhirAccess {
             String op,
             Function<IUntypedQuery<IBaseBundle>, IQuery<IBaseBundle>> resource,
             String patientId,
-            ICriterion<?> extra,
+            List<ICriterion<?>> extra,
             Include include) {
         return guard.read(op, () -> {
             IQuery<IBaseBundle> query = resource.apply(client.search());
             if (patientId != null) {
                 query = query.where(new ReferenceClientParam("patient").hasId(patientId));
             }
-            if (extra != null) {
-                query = query.and(extra);
+            for (ICriterion<?> criterion : extra) {
+                query = query.and(criterion);
             }
             if (include != null) {
                 query = query.include(include);

@@ -5,7 +5,9 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import com.google.protobuf.util.Timestamps;
 import health.portal.proto.FhirIds;
+import health.portal.proto.records.v1.Attachment;
 import health.portal.proto.records.v1.FileCommunicationRequest;
+import health.portal.proto.records.v1.MessageContent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Communication;
@@ -15,6 +17,8 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 
 import java.util.Date;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Writes into the record: messages as Communications and survey answers as QuestionnaireResponses. */
@@ -24,15 +28,29 @@ record RecordFiling(FhirAccess access, ResourceReads reads) {
     private static final Pattern PARTY_REFERENCE =
             Pattern.compile("(Patient|Practitioner|PractitionerRole|RelatedPerson|Organization)/" + FhirIds.ID);
 
-    String fileCommunication(FileCommunicationRequest request) {
+    /** Categories a message may carry (empty: none). */
+    static final Set<String> CATEGORIES =
+            Set.of("medical-question", "prescription-renewal", "appointment", "billing", "other");
+
+    /**
+     * Files the request's message. The content (subject, text, attachments) comes apart from the request: a sealed
+     * request carries it only inside its box, which records-service opens.
+     */
+    String fileCommunication(FileCommunicationRequest request, MessageContent content) {
         String patientId = FhirIds.require(request.getPatientId(), "patient_id");
         requireKey(request.getIdempotencyKey());
         requireParty(request.getSenderReference(), "sender_reference");
         if (!request.getRecipientReference().isEmpty()) {
             requireParty(request.getRecipientReference(), "recipient_reference");
         }
-        if (request.getText().isBlank()) {
+        if (content.getText().isBlank()) {
             throw new IllegalArgumentException("text must not be empty");
+        }
+        if (!request.getCategory().isEmpty() && !CATEGORIES.contains(request.getCategory())) {
+            throw new IllegalArgumentException("category must be one of " + new TreeSet<>(CATEGORIES));
+        }
+        if (!request.getInResponseTo().isEmpty()) {
+            FhirIds.require(request.getInResponseTo(), "in_response_to");
         }
         reads.requirePatient(patientId);
         String keyValue = patientId + ":" + request.getIdempotencyKey();
@@ -49,10 +67,27 @@ record RecordFiling(FhirAccess access, ResourceReads reads) {
             c.addRecipient(new Reference(request.getRecipientReference()));
         }
         c.setSent(request.hasSentAt() ? new Date(Timestamps.toMillis(request.getSentAt())) : new Date());
-        if (!request.getSubject().isEmpty()) {
-            c.setTopic(new CodeableConcept().setText(request.getSubject()));
+        if (!content.getSubject().isEmpty()) {
+            c.setTopic(new CodeableConcept().setText(content.getSubject()));
         }
-        c.addPayload().setContent(new StringType(request.getText()));
+        // stat puts it at the top of the clinic's queue in the EMR as well
+        c.setPriority(
+                request.getUrgent()
+                        ? Communication.CommunicationPriority.STAT
+                        : Communication.CommunicationPriority.ROUTINE);
+        if (!request.getCategory().isEmpty()) {
+            c.addCategory(MessageMapping.category(request.getCategory()));
+        }
+        if (!request.getInResponseTo().isEmpty()) {
+            c.addInResponseTo(new Reference("Communication/" + request.getInResponseTo()));
+        }
+        c.addPayload().setContent(new StringType(content.getText()));
+        for (Attachment a : content.getAttachmentsList()) {
+            if (a.getData().isEmpty() || a.getContentType().isEmpty()) {
+                throw new IllegalArgumentException("an attachment needs its content type and data");
+            }
+            c.addPayload().setContent(MessageMapping.attachment(a));
+        }
         return conditionalCreate("Communication", EmrClient.COMMUNICATION_KEY_SYSTEM, keyValue, c);
     }
 

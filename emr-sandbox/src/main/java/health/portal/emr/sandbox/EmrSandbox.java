@@ -1,6 +1,8 @@
 package health.portal.emr.sandbox;
 
 import ca.uhn.fhir.context.FhirContext;
+import health.portal.emr.sandbox.admin.Availability;
+import health.portal.emr.sandbox.admin.AvailabilityServlet;
 import health.portal.emr.sandbox.faults.FaultAdminServlet;
 import health.portal.emr.sandbox.faults.FaultFilter;
 import health.portal.emr.sandbox.faults.Faults;
@@ -52,14 +54,23 @@ public final class EmrSandbox implements AutoCloseable {
     private final Path baseDir;
     private final FhirStore store;
     private final Faults faults;
+    private final Availability availability;
     private final int port;
     private final String host;
 
-    private EmrSandbox(Tomcat tomcat, Path baseDir, FhirStore store, Faults faults, int port, String host) {
+    private EmrSandbox(
+            Tomcat tomcat,
+            Path baseDir,
+            FhirStore store,
+            Faults faults,
+            Availability availability,
+            int port,
+            String host) {
         this.tomcat = tomcat;
         this.baseDir = baseDir;
         this.store = store;
         this.faults = faults;
+        this.availability = availability;
         this.port = port;
         this.host = host;
     }
@@ -100,6 +111,9 @@ public final class EmrSandbox implements AutoCloseable {
         context.addServletMappingDecoded("/actuator/health", "health");
         Tomcat.addServlet(context, "faults", new FaultAdminServlet(faults));
         context.addServletMappingDecoded("/admin/faults", "faults");
+        Availability availability = new Availability(store);
+        Tomcat.addServlet(context, "availability", new AvailabilityServlet(availability));
+        context.addServletMappingDecoded("/admin/availability", "availability");
         FilterDef filterDef = new FilterDef();
         filterDef.setFilterName("faults");
         filterDef.setFilter(new FaultFilter(faults));
@@ -117,7 +131,8 @@ public final class EmrSandbox implements AutoCloseable {
         String host = options.bindAddress.equals("0.0.0.0") || options.bindAddress.equals("127.0.0.1")
                 ? "localhost"
                 : options.bindAddress;
-        EmrSandbox sandbox = new EmrSandbox(tomcat, baseDir, store, faults, connector.getLocalPort(), host);
+        EmrSandbox sandbox =
+                new EmrSandbox(tomcat, baseDir, store, faults, availability, connector.getLocalPort(), host);
         log.info(
                 "EMR sandbox ready at {}: {} patients ({} Synthea, {} cloned, {} demo), {} resources ({} stored), "
                         + "started in {} ms",
@@ -141,9 +156,22 @@ public final class EmrSandbox implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Records a resource as the EMR's own users would (a result released, a document, a new appointment), for the
+     * callers' tests; keeps its id, meta.versionId and meta.lastUpdated, or sets version 1 and now.
+     */
+    public void record(org.hl7.fhir.r4.model.Resource resource) {
+        store.put(resource, null);
+    }
+
     /** Fault switches for the callers' tests. */
     public Faults faults() {
         return faults;
+    }
+
+    /** Out-of-office windows of practitioners, for callers' routing tests ({@code /admin/availability} too). */
+    public Availability availability() {
+        return availability;
     }
 
     /** Number of patients served, clones included. */

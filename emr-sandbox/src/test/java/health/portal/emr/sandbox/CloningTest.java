@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ChargeItem;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -80,6 +81,26 @@ class CloningTest {
             Encounter linked =
                     client.read().resource(Encounter.class).withUrl(encounter).execute();
             assertThat(linked.getSubject().getReference()).isEqualTo("Patient/" + clone);
+        });
+
+        // a clone has its own guarantor account, whose charges are its own and point at its own visits
+        assertThat(SharedSandbox.allPages(
+                        client,
+                        client.search()
+                                .byUrl("Account?patient=" + clone)
+                                .returnBundle(Bundle.class)
+                                .execute()))
+                .extracting(a -> a.getIdElement().getIdPart())
+                .containsExactly("acct-" + clone);
+        List<IBaseResource> cloneCharges = SharedSandbox.allPages(
+                client,
+                client.search()
+                        .byUrl("ChargeItem?account=acct-" + clone + "&_count=200")
+                        .returnBundle(Bundle.class)
+                        .execute());
+        assertThat(cloneCharges).isNotEmpty().allSatisfy(c -> {
+            assertThat(((ChargeItem) c).getSubject().getReference()).isEqualTo("Patient/" + clone);
+            assertThat(((ChargeItem) c).getContext().getReference()).endsWith("-c2");
         });
 
         int everything = client.operation()

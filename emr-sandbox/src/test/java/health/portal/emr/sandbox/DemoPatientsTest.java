@@ -54,7 +54,7 @@ class DemoPatientsTest {
                 "DiagnosticReport",
                 2,
                 "Encounter",
-                3,
+                4,
                 "Appointment",
                 2,
                 "DocumentReference",
@@ -67,8 +67,9 @@ class DemoPatientsTest {
                 .isEqualTo(7);
         assertThat(search("Observation?patient=demo-alex&category=vital-signs").getTotal())
                 .isEqualTo(5);
+        // the lab review of 2026-02-14 and last month's visit (written relative to today, see DemoPatients)
         assertThat(search("Encounter?patient=demo-alex&date=ge2026-01-01").getTotal())
-                .isEqualTo(1);
+                .isEqualTo(2);
     }
 
     @Test

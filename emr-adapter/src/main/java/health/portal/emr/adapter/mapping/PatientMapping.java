@@ -35,7 +35,7 @@ public final class PatientMapping {
     }
 
     /** US Core: the official name when there is one, else the usual one, else the first. */
-    private static HumanName preferredName(Patient patient) {
+    static HumanName preferredName(Patient patient) {
         if (!patient.hasName()) {
             return null;
         }

@@ -165,8 +165,18 @@ final class ClinicalProviders {
                 @OptionalParam(name = DiagnosticReport.SP_CATEGORY) TokenAndListParam category,
                 @OptionalParam(name = DiagnosticReport.SP_CODE) TokenAndListParam code,
                 @OptionalParam(name = DiagnosticReport.SP_DATE) DateRangeParam date,
+                @OptionalParam(name = Matching.LAST_UPDATED) DateRangeParam lastUpdated,
                 @Sort SortSpec sort) {
-            return byCategoryCodeAndDate(patient, subject, category, code, date, sort);
+            return result(Matching.lastUpdated(
+                    store.fhirContext(),
+                    filter(
+                            Matching.candidates(store, typeName(), patient, subject),
+                            v -> Matching.tokens(v.categories(), category)
+                                    && Matching.tokens(v.codes(), code)
+                                    && Matching.date(v, date)),
+                    lastUpdated,
+                    sort,
+                    "date"));
         }
     }
 
@@ -199,17 +209,20 @@ final class ClinicalProviders {
                 @OptionalParam(name = Appointment.SP_ACTOR) ReferenceParam actor,
                 @OptionalParam(name = Appointment.SP_PRACTITIONER) ReferenceParam practitioner,
                 @OptionalParam(name = Appointment.SP_DATE) DateRangeParam date,
+                @OptionalParam(name = Matching.LAST_UPDATED) DateRangeParam lastUpdated,
                 @Sort SortSpec sort) {
             if (practitioner != null && practitioner.getResourceType() == null) {
                 practitioner = new ReferenceParam("Practitioner/" + practitioner.getIdPart());
             }
             ReferenceParam practitionerActor = practitioner;
-            return result(Matching.sort(
+            return result(Matching.lastUpdated(
+                    store.fhirContext(),
                     filter(
                             Matching.candidates(store, typeName(), patient),
                             v -> Matching.reference(v.actors(), actor)
                                     && Matching.reference(v.actors(), practitionerActor)
                                     && Matching.date(v, date)),
+                    lastUpdated,
                     sort,
                     "date"));
         }
@@ -227,8 +240,18 @@ final class ClinicalProviders {
                 @OptionalParam(name = DocumentReference.SP_CATEGORY) TokenAndListParam category,
                 @OptionalParam(name = DocumentReference.SP_TYPE) TokenAndListParam type,
                 @OptionalParam(name = DocumentReference.SP_DATE) DateRangeParam date,
+                @OptionalParam(name = Matching.LAST_UPDATED) DateRangeParam lastUpdated,
                 @Sort SortSpec sort) {
-            return byCategoryCodeAndDate(patient, subject, category, type, date, sort);
+            return result(Matching.lastUpdated(
+                    store.fhirContext(),
+                    filter(
+                            Matching.candidates(store, typeName(), patient, subject),
+                            v -> Matching.tokens(v.categories(), category)
+                                    && Matching.tokens(v.codes(), type)
+                                    && Matching.date(v, date)),
+                    lastUpdated,
+                    sort,
+                    "date"));
         }
     }
 

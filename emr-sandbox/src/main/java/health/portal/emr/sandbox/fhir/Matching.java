@@ -1,5 +1,6 @@
 package health.portal.emr.sandbox.fhir;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.param.DateRangeParam;
@@ -14,8 +15,10 @@ import health.portal.emr.sandbox.store.ResourceView;
 
 import java.util.Comparator;
 import java.util.Date;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /** Search parameter semantics shared by the resource providers. */
@@ -47,6 +50,52 @@ final class Matching {
             patientId = id;
         }
         return patientId == null ? store.all(type) : store.forPatient(type, patientId);
+    }
+
+    /**
+     * As {@link #candidates}, but a search naming one exact identifier ({@code identifier=system|value}: a conditional
+     * create's check, a thread's messages) is answered from the store's identifier index where that is complete, as
+     * an EMR answers it, not by looking at every resource of the type: the portal asks one per message it files.
+     */
+    static List<ResourceView> candidates(
+            FhirStore store, String type, TokenAndListParam identifier, ReferenceParam... patientParams) {
+        String exact = exactIdentifier(identifier);
+        if (exact == null || !store.identifierIndexComplete(type)) {
+            return candidates(store, type, patientParams);
+        }
+        List<ResourceView> indexed = store.byIdentifier(type, exact);
+        for (ReferenceParam param : patientParams) {
+            if (param == null || param.getMissing() != null) {
+                continue;
+            }
+            if (param.getResourceType() != null && !param.getResourceType().equals("Patient")) {
+                return List.of();
+            }
+            String patientId = param.getIdPart();
+            if (patientId == null || patientId.isBlank()) {
+                throw new InvalidRequestException("Empty patient reference");
+            }
+            indexed = indexed.stream()
+                    .filter(view -> patientId.equals(view.patientId()))
+                    .toList();
+        }
+        return indexed;
+    }
+
+    /** The one {@code system|value} a search names, or null for none, several, a modifier or no system. */
+    private static String exactIdentifier(TokenAndListParam identifier) {
+        if (identifier == null || identifier.getValuesAsQueryTokens().size() != 1) {
+            return null;
+        }
+        List<TokenParam> or = identifier.getValuesAsQueryTokens().getFirst().getValuesAsQueryTokens();
+        if (or.size() != 1 || or.getFirst().getModifier() != null) {
+            return null;
+        }
+        TokenParam token = or.getFirst();
+        if (token.getSystem() == null || token.getSystem().isEmpty() || token.getValue() == null) {
+            return null;
+        }
+        return token.getSystem() + "|" + token.getValue();
     }
 
     static boolean date(ResourceView view, DateRangeParam range) {
@@ -162,5 +211,51 @@ final class Matching {
             byDate = Comparator.comparing(key, Comparator.nullsLast(Comparator.<Long>reverseOrder()));
         }
         return views.stream().sorted(byDate).toList();
+    }
+
+    /** The search parameter and sort key of a resource's {@code meta.lastUpdated}. */
+    static final String LAST_UPDATED = "_lastUpdated";
+
+    /**
+     * The views whose {@code meta.lastUpdated} lies in the range (all of them without one), sorted as asked: by
+     * {@code _lastUpdated} here, any other supported key by {@link #sort}. The index holds no lastUpdated, so the
+     * bodies are parsed, once per search and only when the search asks for it; a poller's searches are few.
+     */
+    static List<ResourceView> lastUpdated(
+            FhirContext fhir, List<ResourceView> views, DateRangeParam range, SortSpec sort, String... supported) {
+        boolean filter = range != null && !range.isEmpty();
+        boolean byLastUpdated = sort != null && LAST_UPDATED.equals(sort.getParamName());
+        if (!filter && !byLastUpdated) {
+            return sort(views, sort, supported);
+        }
+        Map<ResourceView, Long> updated = new IdentityHashMap<>();
+        for (ResourceView view : views) {
+            Date at = view.resource(fhir).getMeta().getLastUpdated();
+            updated.put(view, at == null ? null : at.getTime());
+        }
+        List<ResourceView> matching = views;
+        if (filter) {
+            Date lower = range.getLowerBoundAsInstant();
+            Date upper = range.getUpperBoundAsInstant();
+            matching = views.stream()
+                    .filter(v -> {
+                        Long at = updated.get(v);
+                        return at != null
+                                && (lower == null || at >= lower.getTime())
+                                && (upper == null || at <= upper.getTime());
+                    })
+                    .toList();
+        }
+        if (!byLastUpdated) {
+            return sort(matching, sort, supported);
+        }
+        if (sort.getChain() != null) {
+            throw new InvalidRequestException("Only one _sort parameter is supported");
+        }
+        Comparator<Long> order =
+                sort.getOrder() == SortOrderEnum.DESC ? Comparator.reverseOrder() : Comparator.naturalOrder();
+        return matching.stream()
+                .sorted(Comparator.comparing(updated::get, Comparator.nullsLast(order)))
+                .toList();
     }
 }

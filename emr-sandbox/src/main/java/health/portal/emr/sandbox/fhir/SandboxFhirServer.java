@@ -37,6 +37,9 @@ public final class SandboxFhirServer extends RestfulServer {
         List<IResourceProvider> providers = new ArrayList<>();
         providers.add(new PatientProvider(store));
         providers.addAll(ClinicalProviders.all(store));
+        providers.add(new CareProviders.CareTeams(store));
+        providers.add(new CareProviders.PractitionerRoles(store));
+        providers.addAll(BillingProviders.all(store));
         providers.add(new WritableProviders.Communications(store));
         providers.add(new WritableProviders.QuestionnaireResponses(store));
         setResourceProviders(providers);

@@ -96,7 +96,7 @@ final class WritableProviders {
                 @Sort SortSpec sort) {
             return result(Matching.sort(
                     filter(
-                            Matching.candidates(store, typeName(), patient, subject),
+                            Matching.candidates(store, typeName(), identifier, patient, subject),
                             v -> Matching.tokens(v.identifiers(), identifier)
                                     && Matching.tokens(v.categories(), category)
                                     && Matching.date(v, sent)),
@@ -125,7 +125,7 @@ final class WritableProviders {
                 @Sort SortSpec sort) {
             return result(Matching.sort(
                     filter(
-                            Matching.candidates(store, typeName(), patient, subject),
+                            Matching.candidates(store, typeName(), identifier, patient, subject),
                             v -> Matching.tokens(v.identifiers(), identifier) && Matching.date(v, authored)),
                     sort,
                     "authored"));

@@ -31,9 +31,15 @@ public final class SyntheaData {
     public static final String SYNTHEA_VERSION = "3.3.0";
     /** Synthea's "today": fixed so that a seed always yields the same records. */
     public static final String REFERENCE_DATE = "20260101";
-    /** Resource types the sandbox does not serve; dropping them at export keeps sets small. */
-    static final String EXCLUDED_RESOURCES = "Claim,ExplanationOfBenefit,Provenance,SupplyDelivery,ImagingStudy,"
+    /**
+     * Resource types the sandbox does not serve; dropping them at export keeps sets small. Claims stay: the loader
+     * turns them into the EMR's billing record (seed/SyntheaClaims).
+     */
+    static final String EXCLUDED_RESOURCES = "ExplanationOfBenefit,Provenance,SupplyDelivery,ImagingStudy,"
             + "Media,Device,Procedure,CarePlan,CareTeam,MedicationAdministration";
+
+    /** Changes with {@link #EXCLUDED_RESOURCES}: v2 exports Synthea's Claims. */
+    static final String EXPORT_VERSION = "v2";
 
     static final String INDEX_FILE = "index.txt";
     static final String CLASSPATH_FILE = "synthea-classpath.txt";
@@ -50,8 +56,9 @@ public final class SyntheaData {
             }
         }
 
+        /** Named after what it holds, so that a cache exported with other resources is not taken for it. */
         public String folderName() {
-            return "s" + seed + "-p" + patients + "-y" + yearsOfHistory;
+            return "s" + seed + "-p" + patients + "-y" + yearsOfHistory + "-" + EXPORT_VERSION;
         }
     }
 

@@ -6,12 +6,16 @@ import health.portal.emr.sandbox.store.CloneFamily;
 import health.portal.emr.sandbox.store.FhirStore;
 import health.portal.emr.sandbox.store.ResourceView;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -66,18 +70,28 @@ public final class SyntheaLoader {
     }
 
     private void loadShared(Bundle bundle) {
+        List<PractitionerRole> roles = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
             Resource resource = entry.getResource();
-            if (resource != null && FhirStore.supports(resource.fhirType())) {
+            if (resource instanceof PractitionerRole role) {
+                roles.add(role); // after the practitioners they name
+            } else if (resource != null && FhirStore.supports(resource.fhirType())) {
                 resolveReferences(resource, Map.of());
-                store.put(resource, null);
+                store.putSeed(resource, null);
             } else {
                 skipped++;
             }
         }
+        for (PractitionerRole role : roles) {
+            resolveReferences(role, Map.of());
+            resolveLogical(role.getPractitioner(), "Practitioner");
+            resolveLogical(role.getOrganization(), "Organization");
+            store.putSeed(role, null);
+        }
     }
 
     private void loadPatient(Bundle bundle) {
+        SyntheaClaims.replaceClaims(bundle);
         Map<String, String> byFullUrl = new HashMap<>();
         Set<String> owned = new HashSet<>();
         String patientId = null;
@@ -99,6 +113,7 @@ public final class SyntheaLoader {
             return;
         }
         CloneFamily family = store.newFamily(patientId, owned);
+        List<Resource> resources = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
             Resource resource = entry.getResource();
             if (resource == null || !FhirStore.supports(resource.fhirType())) {
@@ -106,8 +121,10 @@ public final class SyntheaLoader {
                 continue;
             }
             resolveReferences(resource, byFullUrl);
-            store.put(resource, family);
+            resources.add(resource);
         }
+        careProviders(resources);
+        resources.forEach(r -> store.putSeed(r, family));
         patients++;
     }
 
@@ -130,6 +147,80 @@ public final class SyntheaLoader {
             } else {
                 reference.setReference(resolved);
             }
+        }
+    }
+
+    /**
+     * Synthea names no generalPractitioner nor a managing organization: the practitioner and the organization of the
+     * patient's latest ambulatory encounter (else any encounter) stand in, so that every patient has someone to write
+     * to, as in a real EMR.
+     */
+    private static void careProviders(List<Resource> resources) {
+        Patient patient = null;
+        Encounter latest = null;
+        for (Resource r : resources) {
+            if (r instanceof Patient p) {
+                patient = p;
+            } else if (r instanceof Encounter e
+                    && hasPractitioner(e)
+                    && e.getPeriod().hasStart()) {
+                boolean ambulatory = "AMB".equals(e.getClass_().getCode());
+                boolean latestAmbulatory =
+                        latest != null && "AMB".equals(latest.getClass_().getCode());
+                if (latest == null
+                        || (ambulatory && !latestAmbulatory)
+                        || (ambulatory == latestAmbulatory
+                                && e.getPeriod()
+                                        .getStart()
+                                        .after(latest.getPeriod().getStart()))) {
+                    latest = e;
+                }
+            }
+        }
+        if (patient == null || latest == null) {
+            return;
+        }
+        addCareProviders(patient, latest);
+    }
+
+    private static void addCareProviders(Patient patient, Encounter latest) {
+        if (!patient.hasGeneralPractitioner()) {
+            latest.getParticipant().stream()
+                    .map(Encounter.EncounterParticipantComponent::getIndividual)
+                    .filter(SyntheaLoader::isPractitioner)
+                    .findFirst()
+                    .ifPresent(i -> patient.addGeneralPractitioner(i.copy()));
+        }
+        if (!patient.hasManagingOrganization()
+                && latest.hasServiceProvider()
+                && latest.getServiceProvider().hasReference()) {
+            patient.setManagingOrganization(latest.getServiceProvider().copy());
+        }
+    }
+
+    private static boolean hasPractitioner(Encounter e) {
+        return e.getParticipant().stream()
+                .map(Encounter.EncounterParticipantComponent::getIndividual)
+                .anyMatch(SyntheaLoader::isPractitioner);
+    }
+
+    private static boolean isPractitioner(Reference r) {
+        return r.hasReference() && r.getReference().startsWith("Practitioner/");
+    }
+
+    /** A logical reference (identifier only, as Synthea's PractitionerRole has) to a {@code Type/id} one. */
+    private void resolveLogical(Reference reference, String type) {
+        if (reference.hasReference()
+                || !reference.hasIdentifier()
+                || !reference.getIdentifier().hasValue()) {
+            return;
+        }
+        String identifier = (reference.getIdentifier().hasSystem()
+                        ? reference.getIdentifier().getSystem()
+                        : "") + "|" + reference.getIdentifier().getValue();
+        String resolved = resolveConditional(type + "?identifier=" + identifier);
+        if (resolved != null) {
+            reference.setReference(resolved);
         }
     }
 

@@ -23,11 +23,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class FhirStore {
 
+    /** When seeded resources were last updated, as far as anyone asking is concerned. */
+    private final Instant seededAt = Instant.now().minus(java.time.Duration.ofDays(1));
+
     private final FhirContext fhirContext;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Map<String, StoredResource>> byId = new HashMap<>();
     private final Map<String, Map<String, List<StoredResource>>> byPatient = new HashMap<>();
     private final Map<String, Map<String, List<StoredResource>>> byIdentifier = new HashMap<>();
+    /** Types with resources that have clones: only there can an identifier match outside the index. */
+    private final java.util.Set<String> clonedTypes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Map<String, CloneFamily> familiesByBasePatient = new LinkedHashMap<>();
 
     public FhirStore(FhirContext fhirContext) {
@@ -79,6 +85,18 @@ public final class FhirStore {
         }
     }
 
+    /**
+     * Stores a seeded resource: the EMR's history, last updated a day before this store began (unless it says when),
+     * so that a watcher of changes since its own start (records-service's new-information poller) takes the seed
+     * for what was there before, not for news to announce to every patient at each start.
+     */
+    public void putSeed(Resource resource, CloneFamily family) {
+        if (!resource.getMeta().hasLastUpdated()) {
+            resource.getMeta().setLastUpdated(Date.from(seededAt));
+        }
+        put(resource, family);
+    }
+
     /** Stores a resource with its id (version 1), replacing any resource with the same type and id. */
     public void put(Resource resource, CloneFamily family) {
         String type = resource.fhirType();
@@ -102,6 +120,9 @@ public final class FhirStore {
                 Indexer.index(resource),
                 family,
                 fhirContext.newJsonParser().encodeResourceToString(resource));
+        if (family != null && family.clones() > 0) {
+            clonedTypes.add(type);
+        }
         lock.writeLock().lock();
         try {
             StoredResource previous = byId.get(type).put(id, stored);
@@ -245,6 +266,14 @@ public final class FhirStore {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * Whether {@link #byIdentifier} finds every resource of the type with an identifier: true unless some have clones,
+     * whose rewritten identifiers are found only by scanning.
+     */
+    public boolean identifierIndexComplete(String type) {
+        return !clonedTypes.contains(type);
     }
 
     /** The resources of the type carrying an identifier {@code system|value} (clones are matched by scanning). */

@@ -1,9 +1,12 @@
 package health.portal.emr.sandbox.store;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import org.hl7.fhir.r4.model.Account;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.ChargeItem;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
@@ -14,6 +17,7 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Immunization;
+import org.hl7.fhir.r4.model.Invoice;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -22,6 +26,7 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
@@ -56,7 +61,12 @@ final class Indexer {
             "Location",
             "Questionnaire",
             "QuestionnaireResponse",
-            "Communication");
+            "Communication",
+            "CareTeam",
+            "PractitionerRole",
+            "Account",
+            "ChargeItem",
+            "Invoice");
 
     static ResourceIndex index(Resource resource) {
         Builder b = new Builder();
@@ -174,6 +184,38 @@ final class Indexer {
                 c.getCategory().forEach(b::category);
                 b.identifiers(c.getIdentifier());
             }
+            case CareTeam c -> {
+                b.patient(c.getSubject());
+                b.date(c.getPeriod());
+                c.getCategory().forEach(b::category);
+                b.identifiers(c.getIdentifier());
+                c.getParticipant().forEach(p -> b.actor(p.getMember()));
+            }
+            case PractitionerRole r -> {
+                b.identifiers(r.getIdentifier());
+                b.actor(r.getPractitioner());
+                b.actor(r.getOrganization());
+                r.getCode().forEach(b::codes);
+            }
+            case Account a -> {
+                a.getSubject().forEach(b::patient);
+                b.date(a.getServicePeriod());
+                b.identifiers(a.getIdentifier());
+            }
+            case ChargeItem c -> {
+                b.patient(c.getSubject());
+                b.date(c.getOccurrence());
+                b.codes(c.getCode());
+                b.identifiers(c.getIdentifier());
+                c.getAccount().forEach(b::actor);
+                b.actor(c.getContext());
+            }
+            case Invoice i -> {
+                b.patient(i.getSubject());
+                b.date(i.getDateElement());
+                b.identifiers(i.getIdentifier());
+                b.actor(i.getAccount());
+            }
             default -> throw new IllegalArgumentException("unsupported resource type " + resource.fhirType());
         }
         return b.build();
@@ -204,6 +246,13 @@ final class Indexer {
                     && reference.getReferenceElement().getResourceType() != null
                     && reference.getReferenceElement().getResourceType().equals("Patient")) {
                 patient = reference.getReferenceElement().getIdPart();
+            }
+        }
+
+        /** Members of a CareTeam, the practitioner and organization of a PractitionerRole: searched by reference. */
+        void actor(Reference reference) {
+            if (reference != null && reference.hasReference()) {
+                actors.add(reference.getReference());
             }
         }
 

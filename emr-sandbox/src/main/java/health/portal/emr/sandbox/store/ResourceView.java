@@ -55,7 +55,7 @@ public final class ResourceView {
         return rewriteAll(stored.index.identifiers());
     }
 
-    /** References ({@code Type/id}) to the actors of an Appointment. */
+    /** References ({@code Type/id}) to the actors of an Appointment, the members of a CareTeam, a role's practitioner. */
     public List<String> actors() {
         return rewriteAll(stored.index.actors());
     }
