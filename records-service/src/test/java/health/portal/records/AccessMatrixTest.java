@@ -7,8 +7,13 @@ import health.portal.proto.events.v1.ActorType;
 import health.portal.proto.events.v1.Outcome;
 import health.portal.proto.records.v1.DocumentRequest;
 import health.portal.proto.records.v1.FileCommunicationRequest;
+import health.portal.proto.records.v1.FileQuestionnaireResponseRequest;
+import health.portal.proto.records.v1.ListChargesRequest;
 import health.portal.proto.records.v1.PagedPatientRequest;
 import health.portal.proto.records.v1.PatientRequest;
+import health.portal.proto.records.v1.QuestionnaireAnswer;
+import health.portal.proto.records.v1.QuestionnaireRequest;
+import health.portal.proto.records.v1.ReadCommunicationsRequest;
 import health.portal.proto.records.v1.RecordsServiceGrpc.RecordsServiceBlockingStub;
 import health.portal.proto.records.v1.VerifyPatientRequest;
 import io.grpc.Metadata;
@@ -21,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -29,7 +35,8 @@ import java.util.stream.Stream;
 /**
  * Who may call what, over every rpc: the patient for their own record, never another's; a clinician signed in as staff
  * with a second factor for anyone's record, with a stated purpose (no other staff role, no sign-in without a second
- * factor); each service client only the calls it was granted (identity-service: VerifyPatient); a
+ * factor); each service client only the calls it was granted (identity-service: VerifyPatient; messaging-service: the
+ * care team, its messages, questionnaires and answers; billing-service: accounts, charges, the mailing address); a
  * client without a grant, or without a role, nothing; no or bad token never. Each call, allowed or refused, leaves exactly one audit
  * record with the caller, the patient, the action and the outcome.
  */
@@ -51,6 +58,8 @@ class AccessMatrixTest extends GrpcTestBase {
         CLINICIAN_IN_THE_PATIENT_PORTAL(tokens::staffThroughPatientPortal, ActorType.ACTOR_TYPE_UNSPECIFIED, "TREAT"),
         SERVICE(tokens::service, ActorType.SERVICE),
         IDENTITY_SERVICE(() -> tokens.service("identity-service"), ActorType.SERVICE),
+        MESSAGING_SERVICE(() -> tokens.service("messaging-service"), ActorType.SERVICE),
+        BILLING_SERVICE(() -> tokens.service("billing-service"), ActorType.SERVICE),
         UNGRANTED_SERVICE(() -> tokens.service("some-other-client"), ActorType.SERVICE),
         GATEWAY_CLIENT(() -> tokens.client("portal-web"), ActorType.ACTOR_TYPE_UNSPECIFIED),
         NO_ROLES(tokens::noRoles, ActorType.ACTOR_TYPE_UNSPECIFIED),
@@ -163,7 +172,77 @@ class AccessMatrixTest extends GrpcTestBase {
                             .build()),
                     Status.Code.PERMISSION_DENIED,
                     Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED),
+            // secure messaging: messaging-service's service token only (records-client was not granted them)
+            new Rpc(
+                    "GetCareTeam",
+                    (s, p) -> s.getCareTeam(
+                            PatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED),
+            new Rpc(
+                    "ReadCommunications",
+                    (s, p) -> s.readCommunications(ReadCommunicationsRequest.newBuilder()
+                            .setPatientId(p)
+                            .addThreadIds("matrix-thread")
+                            .build()),
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED),
+            new Rpc(
+                    "GetQuestionnaire",
+                    (s, p) -> s.getQuestionnaire(QuestionnaireRequest.newBuilder()
+                            .setPatientId(p)
+                            .setQuestionnaireId("pre-visit-check-in")
+                            .build()),
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED),
+            new Rpc(
+                    "FileQuestionnaireResponse",
+                    (s, p) -> s.fileQuestionnaireResponse(FileQuestionnaireResponseRequest.newBuilder()
+                            .setPatientId(p)
+                            .setIdempotencyKey("matrix-" + UUID.randomUUID())
+                            .setQuestionnaireId("pre-visit-check-in")
+                            .addAnswers(QuestionnaireAnswer.newBuilder()
+                                    .setLinkId("reason")
+                                    .setValue("Matrix test"))
+                            .build()),
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED),
+            // billing: billing-service's service token only
+            new Rpc(
+                    "ListBillingAccounts",
+                    (s, p) -> s.listBillingAccounts(
+                            PatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED),
+            new Rpc(
+                    "ListCharges",
+                    (s, p) -> s.listCharges(ListChargesRequest.newBuilder()
+                            .setPatientId(p)
+                            .setAccountId("acct-demo-alex")
+                            .build()),
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED),
+            new Rpc(
+                    "GetMailingAddress",
+                    (s, p) -> s.getMailingAddress(
+                            PatientRequest.newBuilder().setPatientId(p).build()),
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.PERMISSION_DENIED,
                     Status.Code.PERMISSION_DENIED));
+
+    /** What records.access.services grants billing-service. */
+    static final Set<String> BILLING_GRANTS = Set.of("ListBillingAccounts", "ListCharges", "GetMailingAddress");
+
+    /** What records.access.services grants messaging-service. */
+    static final Set<String> MESSAGING_GRANTS = Set.of(
+            "GetCareTeam", "ReadCommunications", "FileCommunication", "GetQuestionnaire", "FileQuestionnaireResponse");
 
     static Stream<Arguments> matrix() {
         List<Arguments> cases = new ArrayList<>();
@@ -184,6 +263,10 @@ class AccessMatrixTest extends GrpcTestBase {
                     case SERVICE -> rpc.service();
                     case IDENTITY_SERVICE ->
                         rpc.name().equals("VerifyPatient") ? Status.Code.OK : Status.Code.PERMISSION_DENIED;
+                    case MESSAGING_SERVICE ->
+                        MESSAGING_GRANTS.contains(rpc.name()) ? Status.Code.OK : Status.Code.PERMISSION_DENIED;
+                    case BILLING_SERVICE ->
+                        BILLING_GRANTS.contains(rpc.name()) ? Status.Code.OK : Status.Code.PERMISSION_DENIED;
                     case NO_TOKEN, EXPIRED, FORGED, OTHER_ISSUER, OTHER_AUDIENCE -> Status.Code.UNAUTHENTICATED;
                 };
                 cases.add(Arguments.of(rpc.name(), who, expected));
@@ -245,10 +328,15 @@ class AccessMatrixTest extends GrpcTestBase {
             case SERVICE -> assertThat(entry.event().getActorId()).isEqualTo("service-account-records-client");
             case IDENTITY_SERVICE ->
                 assertThat(entry.event().getActorId()).isEqualTo("service-account-identity-service");
+            case MESSAGING_SERVICE ->
+                assertThat(entry.event().getActorId()).isEqualTo("service-account-messaging-service");
+            case BILLING_SERVICE -> assertThat(entry.event().getActorId()).isEqualTo("service-account-billing-service");
             default -> {}
         }
         assertThat(entry.event().getClientIp()).isEqualTo("127.0.0.1");
         // no clinical content in the audit record, whatever the call returned
-        assertThat(entry.envelope().toString()).doesNotContain("Rivera", "Lisinopril", "Cholesterol", "Penicillin");
+        assertThat(entry.envelope().toString())
+                .doesNotContain(
+                        "Rivera", "Lisinopril", "Cholesterol", "Penicillin", "Office visit", "metabolic", "Elm Street");
     }
 }

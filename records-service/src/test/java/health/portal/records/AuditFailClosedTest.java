@@ -21,7 +21,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
-/** With no Kafka to take the audit record, a permitted read is refused: no unaudited access to a record. */
+/**
+ * With no Kafka to take the audit record, a permitted read is refused: no unaudited access to a record. Without Kafka
+ * the service has not learned the current terms of use either, so a patient is refused before that: closed, not open.
+ */
 @SpringBootTest(
         properties = {
             "spring.grpc.server.port=0",
@@ -48,14 +51,11 @@ class AuditFailClosedTest {
         GrpcTestBase.emrAndTokens(registry);
     }
 
-    @Test
-    void aReadThatCannotBeAuditedIsRefused() throws Exception {
+    private StatusRuntimeException read(Metadata md) throws InterruptedException {
         ManagedChannel channel =
                 NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
-            Metadata md = new Metadata();
-            md.put(GrpcTestBase.AUTHORIZATION, "Bearer " + TestTokens.shared().patient("demo-alex"));
-            StatusRuntimeException e = catchThrowableOfType(
+            return catchThrowableOfType(
                     StatusRuntimeException.class,
                     () -> RecordsServiceGrpc.newBlockingStub(channel)
                             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
@@ -63,11 +63,30 @@ class AuditFailClosedTest {
                             .getHealthSummary(PatientRequest.newBuilder()
                                     .setPatientId("demo-alex")
                                     .build()));
-            assertThat(e).isNotNull();
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.getStatus().getDescription()).isEqualTo("Audit trail unavailable; access refused");
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aReadThatCannotBeAuditedIsRefused() throws Exception {
+        // staff are not subject to the terms of use: their read reaches the audit, which cannot take it
+        Metadata md = new Metadata();
+        md.put(GrpcTestBase.AUTHORIZATION, "Bearer " + TestTokens.shared().staff());
+        md.put(GrpcTestBase.PURPOSE_OF_USE, "TREAT");
+        StatusRuntimeException e = read(md);
+        assertThat(e).isNotNull();
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(e.getStatus().getDescription()).isEqualTo("Audit trail unavailable; access refused");
+    }
+
+    @Test
+    void aPatientIsRefusedWhileTheCurrentTermsAreUnknown() throws Exception {
+        Metadata md = new Metadata();
+        md.put(GrpcTestBase.AUTHORIZATION, "Bearer " + TestTokens.shared().patient("demo-alex"));
+        StatusRuntimeException e = read(md);
+        assertThat(e).isNotNull();
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(e.getStatus().getDescription()).contains("terms of use are not known");
     }
 }

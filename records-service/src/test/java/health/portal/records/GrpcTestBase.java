@@ -1,6 +1,9 @@
 package health.portal.records;
 
 import health.portal.infra.kafka.KafkaBroker;
+import health.portal.platform.events.terms.TermsPublications;
+import health.portal.platform.security.sealing.SealedBox;
+import health.portal.platform.security.terms.CurrentTerms;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
 import health.portal.testsupport.TestTokens;
 import io.grpc.ManagedChannel;
@@ -10,6 +13,8 @@ import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -18,6 +23,11 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -64,12 +74,63 @@ public abstract class GrpcTestBase {
     @LocalGrpcPort
     int grpcPort;
 
+    @Autowired
+    CurrentTerms currentTerms;
+
+    /** When the test terms were published: later than anything a test publishes as an older version. */
+    static final Instant TERMS_PUBLISHED_AT = Instant.parse("2026-01-01T00:00:00Z");
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         KafkaBroker kafka = KafkaBroker.shared();
         kafka.createTopics("portal.audit.events");
         registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
+        publishCurrentTerms();
         emrAndTokens(registry);
+        // messaging-service seals to the public half; TlsTest and AuditFailClosedTest start without any key
+        registry.add("records.sealing.key-id", () -> SEALING_KEY_ID);
+        registry.add(
+                "records.sealing.private-key",
+                () -> SealedBox.pem("PRIVATE KEY", SEALING.getPrivate().getEncoded()));
+    }
+
+    /** records-service's sealing key pair of this test run (local runs make theirs at each start too). */
+    static final String SEALING_KEY_ID = "records-test-" + UUID.randomUUID();
+
+    static final KeyPair SEALING = rsaKeyPair();
+
+    static KeyPair rsaKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * identity-service's part: the test tokens' terms version ({@link TestTokens#TERMS_VERSION}) as the current one on
+     * the compacted topic, which the service reads from its start.
+     */
+    static void publishCurrentTerms() {
+        TermsPublications.publish(KafkaBroker.shared(), TestTokens.TERMS_VERSION, TERMS_PUBLISHED_AT);
+    }
+
+    /** Patients are refused until the service has read the current terms: the tests wait for that, once. */
+    @BeforeEach
+    void currentTermsKnown() throws InterruptedException {
+        awaitCurrentTerms(currentTerms);
+    }
+
+    static void awaitCurrentTerms(CurrentTerms current) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (current.version().isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        if (current.version().isEmpty()) {
+            throw new IllegalStateException("records-service did not learn the current terms of use");
+        }
     }
 
     static void emrAndTokens(DynamicPropertyRegistry registry) {

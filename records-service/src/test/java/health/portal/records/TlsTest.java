@@ -45,7 +45,16 @@ class TlsTest {
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add(
                 "spring.kafka.bootstrap-servers", () -> KafkaBroker.shared().bootstrapServers());
+        GrpcTestBase.publishCurrentTerms();
         GrpcTestBase.emrAndTokens(registry);
+    }
+
+    @Autowired
+    health.portal.platform.security.terms.CurrentTerms currentTerms;
+
+    @org.junit.jupiter.api.BeforeEach
+    void currentTermsKnown() throws InterruptedException {
+        GrpcTestBase.awaitCurrentTerms(currentTerms);
     }
 
     @Test

@@ -5,6 +5,8 @@ import health.portal.emr.adapter.EmrInvalidDataException;
 import health.portal.emr.adapter.EmrUnavailableException;
 import health.portal.emr.adapter.UnknownPatientException;
 import health.portal.platform.security.Caller;
+import health.portal.platform.security.terms.CurrentTerms;
+import health.portal.platform.security.terms.TermsRule;
 import health.portal.proto.FhirIds;
 import health.portal.proto.events.v1.ActorType;
 import health.portal.proto.events.v1.Outcome;
@@ -17,6 +19,7 @@ import health.portal.records.audit.AuditUnavailableException;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Deadline;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import jakarta.annotation.PreDestroy;
@@ -44,16 +47,21 @@ public class GuardedCall {
 
     private static final Logger log = LoggerFactory.getLogger(GuardedCall.class);
     private static final long DEADLINE_SKEW_MILLIS = 100;
+    /** Trailer of a FAILED_PRECONDITION for missing terms acceptance: the version to accept, for the gateway. */
+    public static final Metadata.Key<String> TERMS_VERSION_TRAILER =
+            Metadata.Key.of(TermsRule.GRPC_VERSION_TRAILER, Metadata.ASCII_STRING_MARSHALLER);
 
     private final AuditTrail audit;
     private final AccessGrants grants;
+    private final CurrentTerms currentTerms;
     // virtual threads: interrupting one that waits on a socket closes the socket, so an abandoned call frees its
     // connection to the EMR at once instead of waiting out the read timeout
     private final ExecutorService emrWork = Executors.newVirtualThreadPerTaskExecutor();
 
-    public GuardedCall(AuditTrail audit, AccessGrants grants) {
+    public GuardedCall(AuditTrail audit, AccessGrants grants, CurrentTerms currentTerms) {
         this.audit = audit;
         this.grants = grants;
+        this.currentTerms = currentTerms;
     }
 
     @PreDestroy
@@ -89,6 +97,7 @@ public class GuardedCall {
                     .withDescription("Not allowed for this patient")
                     .asRuntimeException();
         }
+        requireCurrentTerms(caller, action, resource, patientId);
         Optional<PurposeOfUse> purpose = RequestContext.current().purposeOfUse();
         if (caller.actorType() == ActorType.STAFF && purpose.isEmpty()) {
             auditRefusal(action, resource, patientId, Outcome.DENIED, Status.Code.INVALID_ARGUMENT);
@@ -120,6 +129,32 @@ public class GuardedCall {
                     .asRuntimeException();
         }
         return result;
+    }
+
+    /**
+     * A patient reads their record only with the current terms accepted (their token's {@code terms_version}); while
+     * the current version is not known, patients are refused as unavailable. Staff and services are not patients.
+     */
+    private void requireCurrentTerms(Caller caller, String action, String resource, String patientId) {
+        TermsRule.Verdict verdict = TermsRule.check(caller, currentTerms);
+        switch (verdict.outcome()) {
+            case PASSES -> {}
+            case ACCEPTANCE_REQUIRED -> {
+                auditRefusal(action, resource, patientId, Outcome.DENIED, Status.Code.FAILED_PRECONDITION);
+                Metadata trailers = new Metadata();
+                trailers.put(TERMS_VERSION_TRAILER, verdict.currentVersion());
+                throw Status.FAILED_PRECONDITION
+                        .withDescription(TermsRule.detail(verdict.currentVersion()))
+                        .asRuntimeException(trailers);
+            }
+            case CURRENT_VERSION_UNKNOWN -> {
+                auditRefusal(action, resource, patientId, Outcome.FAILED, Status.Code.UNAVAILABLE);
+                throw Status.UNAVAILABLE
+                        .withDescription("The current terms of use are not known yet; patient data is refused until"
+                                + " they are")
+                        .asRuntimeException();
+            }
+        }
     }
 
     private <T> T withinDeadline(Callable<T> work) {

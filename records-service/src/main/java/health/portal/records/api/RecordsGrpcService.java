@@ -4,22 +4,34 @@ import com.google.protobuf.ByteString;
 import health.portal.emr.adapter.EmrClient;
 import health.portal.emr.adapter.Page;
 import health.portal.proto.records.v1.AppointmentPage;
+import health.portal.proto.records.v1.BillingAccountList;
+import health.portal.proto.records.v1.CareTeam;
+import health.portal.proto.records.v1.ChargeList;
+import health.portal.proto.records.v1.CommunicationList;
 import health.portal.proto.records.v1.DocumentContent;
 import health.portal.proto.records.v1.DocumentPage;
 import health.portal.proto.records.v1.DocumentRequest;
 import health.portal.proto.records.v1.ExportChunk;
 import health.portal.proto.records.v1.FileCommunicationRequest;
+import health.portal.proto.records.v1.FileQuestionnaireResponseRequest;
 import health.portal.proto.records.v1.FiledCommunication;
+import health.portal.proto.records.v1.FiledQuestionnaireResponse;
 import health.portal.proto.records.v1.HealthSummary;
 import health.portal.proto.records.v1.LabReportPage;
+import health.portal.proto.records.v1.ListChargesRequest;
+import health.portal.proto.records.v1.MailingAddress;
 import health.portal.proto.records.v1.PagedPatientRequest;
 import health.portal.proto.records.v1.PatientProfile;
 import health.portal.proto.records.v1.PatientRequest;
+import health.portal.proto.records.v1.QuestionnaireForm;
+import health.portal.proto.records.v1.QuestionnaireRequest;
+import health.portal.proto.records.v1.ReadCommunicationsRequest;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
 import health.portal.proto.records.v1.VerifyPatientRequest;
 import health.portal.proto.records.v1.VerifyPatientResponse;
 import health.portal.proto.records.v1.VisitPage;
 import health.portal.records.access.AccessRule;
+import health.portal.records.sealing.SealedMessages;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -39,10 +51,12 @@ public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBas
 
     private final EmrClient emr;
     private final GuardedCall guarded;
+    private final SealedMessages sealed;
 
-    public RecordsGrpcService(EmrClient emr, GuardedCall guarded) {
+    public RecordsGrpcService(EmrClient emr, GuardedCall guarded, SealedMessages sealed) {
         this.emr = emr;
         this.guarded = guarded;
+        this.sealed = sealed;
     }
 
     @Override
@@ -171,7 +185,60 @@ public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBas
                 request.getPatientId(),
                 AccessRule.SERVICE_ONLY,
                 () -> FiledCommunication.newBuilder()
-                        .setCommunicationId(emr.fileCommunication(request))
+                        .setCommunicationId(emr.fileCommunication(request, MessageContents.of(request, sealed)))
+                        .build());
+    }
+
+    @Override
+    public void getCareTeam(PatientRequest request, StreamObserver<CareTeam> response) {
+        unary(
+                response,
+                "GetCareTeam",
+                "CareTeam,PractitionerRole,Practitioner,Organization",
+                request.getPatientId(),
+                AccessRule.SERVICE_ONLY,
+                () -> emr.careTeam(request.getPatientId()));
+    }
+
+    @Override
+    public void readCommunications(ReadCommunicationsRequest request, StreamObserver<CommunicationList> response) {
+        unary(
+                response,
+                "ReadCommunications",
+                "Communication",
+                request.getPatientId(),
+                AccessRule.SERVICE_ONLY,
+                () -> CommunicationList.newBuilder()
+                        .addAllMessages(emr.communications(
+                                request.getPatientId(), request.getThreadIdsList(), request.getWithAttachmentData()))
+                        .build());
+    }
+
+    @Override
+    public void getQuestionnaire(QuestionnaireRequest request, StreamObserver<QuestionnaireForm> response) {
+        unary(
+                response,
+                "GetQuestionnaire",
+                "Questionnaire",
+                request.getPatientId(),
+                AccessRule.SERVICE_ONLY,
+                () -> emr.questionnaire(request.getPatientId(), request.getQuestionnaireId())
+                        .orElseThrow(() -> Status.NOT_FOUND
+                                .withDescription("No such questionnaire")
+                                .asRuntimeException()));
+    }
+
+    @Override
+    public void fileQuestionnaireResponse(
+            FileQuestionnaireResponseRequest request, StreamObserver<FiledQuestionnaireResponse> response) {
+        unary(
+                response,
+                "FileQuestionnaireResponse",
+                "QuestionnaireResponse",
+                request.getPatientId(),
+                AccessRule.SERVICE_ONLY,
+                () -> FiledQuestionnaireResponse.newBuilder()
+                        .setQuestionnaireResponseId(emr.fileQuestionnaireResponse(request))
                         .build());
     }
 
@@ -188,6 +255,52 @@ public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBas
                     .setMatch(emr.verifyPatient(request.getPatientId(), request.getBirthDate()))
                     .build();
         });
+    }
+
+    // billing-service: ids, amounts and dates it keeps; descriptions and addresses it only holds in memory
+
+    @Override
+    public void listBillingAccounts(PatientRequest request, StreamObserver<BillingAccountList> response) {
+        unary(
+                response,
+                "ListBillingAccounts",
+                "Account",
+                request.getPatientId(),
+                AccessRule.SERVICE_ONLY,
+                () -> BillingAccountList.newBuilder()
+                        .addAllAccounts(emr.billingAccounts(request.getPatientId()))
+                        .build());
+    }
+
+    @Override
+    public void listCharges(ListChargesRequest request, StreamObserver<ChargeList> response) {
+        unary(
+                response,
+                "ListCharges",
+                "Account,ChargeItem,Invoice",
+                request.getPatientId(),
+                AccessRule.SERVICE_ONLY,
+                () -> ChargeList.newBuilder()
+                        .addAllCharges(emr.charges(
+                                        request.getPatientId(), request.getAccountId(), request.getChargeItemIdsList())
+                                .orElseThrow(() -> Status.NOT_FOUND
+                                        .withDescription("No such account for this patient")
+                                        .asRuntimeException()))
+                        .build());
+    }
+
+    @Override
+    public void getMailingAddress(PatientRequest request, StreamObserver<MailingAddress> response) {
+        unary(
+                response,
+                "GetMailingAddress",
+                "Patient",
+                request.getPatientId(),
+                AccessRule.SERVICE_ONLY,
+                () -> emr.mailingAddress(request.getPatientId())
+                        .orElseThrow(() -> Status.NOT_FOUND
+                                .withDescription("No mailing address known for this patient")
+                                .asRuntimeException()));
     }
 
     private <T> void unary(
