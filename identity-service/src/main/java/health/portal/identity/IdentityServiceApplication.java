@@ -1,6 +1,7 @@
 package health.portal.identity;
 
 import health.portal.identity.accesslog.VerifyCommand;
+import health.portal.identity.contacts.ContactsAccess;
 import health.portal.platform.security.AccessRules;
 import health.portal.platform.security.Caller;
 import org.springframework.boot.SpringApplication;
@@ -47,6 +48,8 @@ public class IdentityServiceApplication {
                         "/internal/staff/access-log/**",
                         "/internal/staff/terms",
                         "/internal/staff/terms/**")
-                .hasRole(Caller.ROLE_PRIVACY_OFFICER);
+                .hasRole(Caller.ROLE_PRIVACY_OFFICER)
+                .requestMatchers(HttpMethod.GET, ContactsAccess.PATH)
+                .access(ContactsAccess.noticeSenderOnly());
     }
 }

@@ -8,6 +8,7 @@ import health.portal.infra.keycloak.KeycloakServer;
 import health.portal.infra.keycloak.StaffUser;
 import health.portal.infra.postgres.PostgresServer;
 import health.portal.infra.postgres.ThrowawayDatabase;
+import health.portal.infra.smtp.SmtpServer;
 import health.portal.platform.events.EventEnvelopeDeserializer;
 import health.portal.platform.events.Topics;
 import health.portal.proto.events.v1.EventEnvelope;
@@ -84,6 +85,7 @@ public abstract class IdentityIntegrationTest {
         registry.add("spring.flyway.password", db::password);
         registry.add("portal.access-log.mac-key", () -> MAC_KEY);
         registry.add("portal.access-log.head-topic", () -> Topics.ACCESS_LOG_HEAD + "." + db.name());
+        registry.add("portal.terms.topic", () -> Topics.TERMS_CURRENT + "." + db.name());
         registry.add(
                 "spring.kafka.bootstrap-servers", () -> KafkaBroker.shared().bootstrapServers());
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", KEYCLOAK::issuerUri);
@@ -92,6 +94,9 @@ public abstract class IdentityIntegrationTest {
                 () -> KEYCLOAK.issuerUri() + "/protocol/openid-connect/certs");
         registry.add("portal.keycloak.base-url", KEYCLOAK::baseUrl);
         registry.add("portal.keycloak.client-secret", () -> KEYCLOAK.clientSecret("identity-service"));
+        // the same SMTP server Keycloak sends its mails to (KeycloakServer.shared() starts it)
+        registry.add("spring.mail.host", () -> SmtpServer.shared().host());
+        registry.add("spring.mail.port", () -> SmtpServer.shared().port());
         registry.add(
                 "spring.grpc.client.channels.records.address",
                 () -> "static://127.0.0.1:" + FakeRecordsService.shared().port());

@@ -92,14 +92,14 @@ class StaffAccessTest extends IdentityIntegrationTest {
         String password = "Staff-" + UUID.randomUUID();
         createUserWithPassword(username, password, "front-desk");
 
-        BrowserSignIn.Result attempt = BrowserSignIn.attempt(
-                KEYCLOAK.issuerUri(),
-                KeycloakServer.STAFF_CLIENT,
-                null,
-                KeycloakServer.STAFF_REDIRECT_URI,
-                username,
-                password,
-                () -> "000000");
+        BrowserSignIn.Result attempt = BrowserSignIn.attempt(BrowserSignIn.Request.of(
+                        KEYCLOAK.issuerUri(),
+                        KeycloakServer.STAFF_CLIENT,
+                        null,
+                        KeycloakServer.STAFF_REDIRECT_URI,
+                        username,
+                        password)
+                .oneTimeCodes(() -> "000000"));
 
         assertThat(attempt.succeeded()).isFalse();
         // Keycloak's authenticator-app set-up page (required action CONFIGURE_TOTP), not a token

@@ -4,6 +4,7 @@ import health.portal.identity.keycloak.KeycloakAccounts;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -41,13 +42,19 @@ public class KeycloakEventImporter {
     private final PatientOfUser accounts;
     private final AccessLog accessLog;
     private final JdbcClient db;
+    private final ApplicationEventPublisher publisher;
 
     public KeycloakEventImporter(
-            KeycloakAccounts keycloak, PatientOfUser accounts, AccessLog accessLog, JdbcClient db) {
+            KeycloakAccounts keycloak,
+            PatientOfUser accounts,
+            AccessLog accessLog,
+            JdbcClient db,
+            ApplicationEventPublisher publisher) {
         this.keycloak = keycloak;
         this.accounts = accounts;
         this.accessLog = accessLog;
         this.db = db;
+        this.publisher = publisher;
     }
 
     @Scheduled(fixedDelayString = "${portal.access-log.keycloak-sync-interval:30s}", initialDelayString = "5s")
@@ -74,6 +81,11 @@ public class KeycloakEventImporter {
                 Optional<AccessLog.Entry> entry = toEntry(event);
                 if (entry.isPresent() && accessLog.append(entry.get())) {
                     added++;
+                    // only a first append: the overlap re-reads events, the patient hears of each lockout once
+                    if (entry.get().category().equals("ACCOUNT_LOCKED")) {
+                        publisher.publishEvent(new AccountLockedOut(
+                                event.getUserId(), event.getType().equals("USER_DISABLED_BY_PERMANENT_LOCKOUT")));
+                    }
                 }
             }
             if (events.size() < PAGE) {

@@ -11,15 +11,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 @RestController
 @Tag(name = "Me")
 public class MeController {
-
-    /** forceExpiredPasswordChange(180) of the realm's password policy. */
-    static final int PASSWORD_MAX_AGE_DAYS = 180;
 
     private final TermsService terms;
     private final KeycloakAccounts keycloak;
@@ -38,22 +35,30 @@ public class MeController {
             String patientId,
             TermsService.TermsStatus terms,
             Long passwordAgeDays,
-            int passwordMaxAgeDays) {}
+            int passwordMaxAgeDays,
+            Instant passwordExpiresAt,
+            Long passwordDaysLeft,
+            boolean passwordChangeDueSoon) {}
 
     @GetMapping("/api/me")
-    @Operation(summary = "Who I am, my patient id, terms status and password age")
+    @Operation(
+            summary = "Who I am, my patient id, terms status, password age and expiry",
+            description = "passwordChangeDueSoon is true from 14 days before the 180-day expiry on; after "
+                    + "passwordExpiresAt the next sign-in asks for a new password.")
     public Me me(@AuthenticationPrincipal Jwt jwt) {
         Caller user = Caller.of(jwt);
-        Long passwordAge = keycloak.passwordCreatedAt(user.subject())
-                .map(created -> Duration.between(created, Instant.now(clock)).toDays())
-                .orElse(null);
+        Optional<PasswordExpiry> password =
+                keycloak.passwordCreatedAt(user.subject()).map(setAt -> PasswordExpiry.of(setAt, clock));
         return new Me(
                 user.subject(),
                 user.username(),
                 user.name(),
                 user.patientId().isEmpty() ? null : user.patientId(),
                 terms.status(user.subject()),
-                passwordAge,
-                PASSWORD_MAX_AGE_DAYS);
+                password.map(PasswordExpiry::ageDays).orElse(null),
+                (int) PasswordExpiry.MAX_AGE.toDays(),
+                password.map(PasswordExpiry::expiresAt).orElse(null),
+                password.map(PasswordExpiry::daysLeft).orElse(null),
+                password.map(PasswordExpiry::changeDueSoon).orElse(false));
     }
 }

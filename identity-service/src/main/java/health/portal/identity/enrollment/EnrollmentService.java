@@ -166,7 +166,12 @@ public class EnrollmentService {
     private String createDisabledUser(Intent intent, EnrollmentRequest request) {
         try {
             return keycloak.createPatientUser(
-                    intent.username(), request.email(), request.password(), intent.patientId(), installation.id());
+                    intent.username(),
+                    request.email(),
+                    request.password(),
+                    intent.patientId(),
+                    installation.id(),
+                    request.termsVersion());
         } catch (AccountRejectedException e) {
             abandon(intent, null);
             throw Problems.fields(e.errors());

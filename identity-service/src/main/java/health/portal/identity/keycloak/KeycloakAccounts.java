@@ -37,6 +37,11 @@ public class KeycloakAccounts {
     public static final String PATIENT_ID_ATTRIBUTE = "patient_id";
     /** Declared admin-only in the realm's user profile; patients neither see nor change it. */
     public static final String INSTALLATION_ATTRIBUTE = "portal_installation";
+    /**
+     * The accepted terms version, declared admin-only in the realm's user profile (a patient cannot set it in the
+     * account console) and mapped into the patient clients' access tokens: the gateway and records-service check it.
+     */
+    public static final String TERMS_VERSION_ATTRIBUTE = "terms_version";
     /** The system a patient knows Keycloak as, in problems. */
     public static final String SIGN_IN_SERVICE = "The sign-in service";
 
@@ -79,14 +84,32 @@ public class KeycloakAccounts {
      */
     public String createPatientUser(
             String username, String email, String password, String patientId, String installation) {
+        return createPatientUser(username, email, password, patientId, installation, null);
+    }
+
+    /**
+     * The same, with the terms version accepted at enrollment in {@code terms_version}: the user cannot sign in before
+     * the enrollment, and with it the acceptance, is recorded ({@link #enable}).
+     */
+    public String createPatientUser(
+            String username,
+            String email,
+            String password,
+            String patientId,
+            String installation,
+            String termsVersion) {
         UserRepresentation user = new UserRepresentation();
         user.setUsername(username);
         user.setEmail(email);
         user.setEnabled(false);
         user.setEmailVerified(false);
-        user.setAttributes(Map.of(
+        Map<String, List<String>> attributes = new java.util.HashMap<>(Map.of(
                 PATIENT_ID_ATTRIBUTE, List.of(patientId),
                 INSTALLATION_ATTRIBUTE, List.of(installation)));
+        if (termsVersion != null) {
+            attributes.put(TERMS_VERSION_ATTRIBUTE, List.of(termsVersion));
+        }
+        user.setAttributes(attributes);
         String userId = call(() -> {
             try (Response response = realm().users().create(user)) {
                 if (response.getStatus() == 201) {
@@ -141,6 +164,27 @@ public class KeycloakAccounts {
                 r.setEnabled(true);
                 user.update(r);
             });
+            return representation.isPresent();
+        });
+    }
+
+    /**
+     * Sets the user's {@code terms_version}, so that their next token carries the acceptance. Setting the version the
+     * user already has changes nothing, so a retry is harmless. @return false if there is no such user
+     */
+    public boolean setTermsVersion(String userId, String version) {
+        return call(() -> {
+            UserResource user = realm().users().get(userId);
+            Optional<UserRepresentation> representation = representation(user);
+            representation
+                    .filter(r -> !version.equals(r.firstAttribute(TERMS_VERSION_ATTRIBUTE)))
+                    .ifPresent(r -> {
+                        Map<String, List<String>> attributes =
+                                new java.util.HashMap<>(r.getAttributes() == null ? Map.of() : r.getAttributes());
+                        attributes.put(TERMS_VERSION_ATTRIBUTE, List.of(version));
+                        r.setAttributes(attributes);
+                        user.update(r);
+                    });
             return representation.isPresent();
         });
     }
@@ -219,6 +263,13 @@ public class KeycloakAccounts {
                 .filter(c -> CredentialRepresentation.PASSWORD.equals(c.getType()) && c.getCreatedDate() != null)
                 .map(c -> Instant.ofEpochMilli(c.getCreatedDate()))
                 .max(Instant::compareTo));
+    }
+
+    /** The user's e-mail address, where the portal's notices about the account go; empty without one. */
+    public Optional<String> email(String userId) {
+        return call(() -> representation(realm().users().get(userId))
+                .map(UserRepresentation::getEmail)
+                .filter(email -> !email.isBlank()));
     }
 
     /** Stored user events of the given types from {@code fromMillis} (inclusive), oldest first. */

@@ -1,6 +1,5 @@
 package health.portal.identity.terms;
 
-import health.portal.identity.accesslog.AccessLog;
 import health.portal.identity.web.ClientInfo;
 import health.portal.platform.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
@@ -13,7 +12,6 @@ import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -27,11 +25,11 @@ public class TermsController {
     static final String VERSION = "^[A-Za-z0-9._-]{1,32}$";
 
     private final TermsService terms;
-    private final AccessLog accessLog;
+    private final TermsAcceptance acceptances;
 
-    public TermsController(TermsService terms, AccessLog accessLog) {
+    TermsController(TermsService terms, TermsAcceptance acceptances) {
         this.terms = terms;
-        this.accessLog = accessLog;
+        this.acceptances = acceptances;
     }
 
     @GetMapping("/api/terms/current")
@@ -45,19 +43,14 @@ public class TermsController {
             String version) {}
 
     @PostMapping("/api/me/terms-acceptance")
-    @Transactional
-    @Operation(summary = "Accept the current terms of use")
+    @Operation(
+            summary = "Accept the current terms of use",
+            description = "Recorded, then set on the account so that the next access token carries it (claim"
+                    + " terms_version): an app refreshes its token afterwards; the browser portal's gateway does so"
+                    + " itself. 503 if the sign-in service is away: the acceptance is recorded, send it again.")
     public TermsService.TermsStatus accept(
             @Valid @RequestBody Acceptance acceptance, @AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
-        Caller user = Caller.of(jwt);
-        ClientInfo client = ClientInfo.of(request);
-        String patientId = user.patientId().isEmpty() ? null : user.patientId();
-        terms.accept(user.subject(), patientId, acceptance.version(), client);
-        if (patientId != null) {
-            accessLog.recordAccountEvent(
-                    patientId, user.subject(), "terms.accepted", "version " + acceptance.version(), client);
-        }
-        return terms.status(user.subject());
+        return acceptances.accept(Caller.of(jwt), acceptance.version(), ClientInfo.of(request));
     }
 
     public record NewVersion(

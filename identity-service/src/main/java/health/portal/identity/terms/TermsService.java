@@ -1,7 +1,12 @@
 package health.portal.identity.terms;
 
 import health.portal.identity.web.ClientInfo;
+import health.portal.platform.events.Envelopes;
+import health.portal.platform.events.Topics;
+import health.portal.platform.outbox.OutboxPublisher;
 import health.portal.platform.problem.Problems;
+import health.portal.proto.events.v1.TermsPublished;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -12,16 +17,32 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
-/** Versioned terms of use and their acceptances. The current version is the one published last. */
+/**
+ * Versioned terms of use and their acceptances. The current version is the one published last; each publication is
+ * also a TermsPublished on the compacted topic {@code portal.terms.topic}, from which the gateway and records-service
+ * learn which version patients must have accepted.
+ */
 @Service
 public class TermsService {
 
     private final JdbcClient db;
     private final Clock clock;
+    private final OutboxPublisher outbox;
+    private final String topic;
 
-    public TermsService(JdbcClient db, Clock clock) {
+    public TermsService(
+            JdbcClient db,
+            Clock clock,
+            OutboxPublisher outbox,
+            @Value("${portal.terms.topic:" + Topics.TERMS_CURRENT + "}") String topic) {
         this.db = db;
         this.clock = clock;
+        this.outbox = outbox;
+        this.topic = topic;
+    }
+
+    String topic() {
+        return topic;
     }
 
     public record TermsVersion(String version, String text, Instant publishedAt) {}
@@ -30,12 +51,35 @@ public class TermsService {
             String acceptedVersion, Instant acceptedAt, String currentVersion, boolean acceptanceRequired) {}
 
     public TermsVersion current() {
+        return currentIfAny().orElseThrow(() -> new IllegalStateException("no terms of use published"));
+    }
+
+    private Optional<TermsVersion> currentIfAny() {
         return db.sql(
                         "select version, text, published_at from terms_version order by published_at desc, version desc limit 1")
                 .query((rs, i) -> new TermsVersion(
                         rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()))
-                .optional()
-                .orElseThrow(() -> new IllegalStateException("no terms of use published"));
+                .optional();
+    }
+
+    /**
+     * Publishes the current version (again) on the topic, through the outbox: a topic that was emptied or created
+     * after the last publication gets it back. Duplicates are harmless, the topic keeps the newest record.
+     */
+    @Transactional
+    public void announceCurrent() {
+        currentIfAny().ifPresent(this::announce);
+    }
+
+    private void announce(TermsVersion version) {
+        outbox.publish(
+                topic,
+                Topics.TERMS_KEY,
+                TermsPublished.newBuilder()
+                        .setVersion(version.version())
+                        .setPublishedAt(Envelopes.timestamp(version.publishedAt()))
+                        .build(),
+                null);
     }
 
     @Transactional
@@ -52,11 +96,14 @@ public class TermsService {
                     "Terms version exists",
                     "A terms version with this name has already been published; versions are immutable.");
         }
-        Instant now = clock.instant();
+        // as the database keeps it, so that a republication at start-up carries the same instant
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         db.sql("insert into terms_version (version, text, published_at) values (?, ?, ?)")
                 .params(version, text, now.atOffset(ZoneOffset.UTC))
                 .update();
-        return new TermsVersion(version, text, now);
+        TermsVersion published = new TermsVersion(version, text, now);
+        announce(published);
+        return published;
     }
 
     /** Records an acceptance of {@code version}, which must be the current one (in the caller's transaction). */
