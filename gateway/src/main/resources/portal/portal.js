@@ -11,10 +11,14 @@
 
   const $ = (id) => document.getElementById(id);
 
+  /** The other scripts' parts of the signed-in page (messages, questionnaires, billing): each {show(), clear()}. */
+  const areas = [];
+
   class HttpError extends Error {
-    constructor(status) {
+    constructor(status, problem) {
       super('HTTP ' + status);
       this.status = status;
+      this.problem = problem || {};
     }
   }
 
@@ -45,7 +49,13 @@
       return {};
     }
     if (!response.ok) {
-      throw new HttpError(response.status);
+      let problem = {};
+      try {
+        problem = (response.headers.get('Content-Type') || '').includes('json') ? await response.json() : {};
+      } catch (e) {
+        problem = {};
+      }
+      throw new HttpError(response.status, problem);
     }
     const type = response.headers.get('Content-Type') || '';
     return type.includes('json') ? response.json() : {};
@@ -69,10 +79,13 @@
 
   const pageStatus = (text, isError) => setStatus($('status'), text, isError);
 
-  /** Shows one of the main views (signed-out, terms-required, summary) or none. */
+  /** Shows one of the main views (signed-out, terms-required, summary with the other areas) or none. */
   function view(id) {
     for (const section of ['signed-out', 'terms-required', 'summary']) {
       $(section).hidden = section !== id;
+    }
+    for (const section of ['areas', 'messages', 'questionnaires', 'billing']) {
+      $(section).hidden = id !== 'summary';
     }
   }
 
@@ -83,6 +96,7 @@
     $('summary-patient').textContent = '';
     $('summary-lists').hidden = true;
     $('signed-in-as').textContent = '';
+    areas.forEach((area) => area.clear());
   }
 
   function showSignedOut(message, isError) {
@@ -127,11 +141,26 @@
       return;
     }
     $('signed-in-as').textContent = 'Signed in as ' + (me.username || session.name || '');
+    showPasswordWarning(me);
     if (me.terms && me.terms.acceptanceRequired) {
       await showTermsRequired(me.terms.currentVersion);
       return;
     }
     await showSummary();
+  }
+
+  // identity-service warns from 14 days before the 180-day expiry; after it Keycloak asks at the next sign-in
+  function showPasswordWarning(me) {
+    let text = '';
+    if (me.passwordChangeDueSoon) {
+      const days = me.passwordDaysLeft;
+      text = days > 0
+        ? 'Your password expires in ' + days + (days === 1 ? ' day' : ' days') + '. Please change it now.'
+        : 'Your password has expired or expires today. Please change it now.';
+    }
+    const warning = $('password-warning');
+    warning.textContent = text;
+    warning.hidden = !text;
   }
 
   // --- terms of use ----------------------------------------------------------------------------------------------
@@ -265,8 +294,25 @@
     $('summary-lists').hidden = false;
   }
 
+  /**
+   * What every area does with a refusal it cannot help: a session that ended signs out, the terms ask for the
+   * acceptance. True when handled.
+   */
+  async function handled(error) {
+    if (error.status === 401) {
+      showSignedOut(SESSION_ENDED);
+      return true;
+    }
+    if (error.status === 403 && String(error.problem.type || '').endsWith('/terms-acceptance-required')) {
+      await showTermsRequired(error.problem.currentVersion);
+      return true;
+    }
+    return false;
+  }
+
   async function showSummary() {
     view('summary');
+    areas.forEach((area) => area.show());
     const status = $('summary-status');
     setStatus(status, 'Loading your health summary\u2026', false);
     try {
@@ -275,6 +321,12 @@
     } catch (e) {
       if (e.status === 401) {
         showSignedOut(SESSION_ENDED);
+        return;
+      }
+      // the gateway's word on the terms counts even where /api/me saw no acceptance missing (e.g. an acceptance the
+      // sign-in service did not take yet)
+      if (e.status === 403 && String(e.problem.type || '').endsWith('/terms-acceptance-required')) {
+        await showTermsRequired(e.problem.currentVersion);
         return;
       }
       const fallback = e.status === 403 || e.status === 404
@@ -313,6 +365,33 @@
       window.location.assign(next.href);
     }
   }
+
+  /** A new element with a class and its text (textContent: whatever the text holds, it is never markup). */
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  /** A list answer: a bare array, or the array under {@code field}. */
+  const listOf = (answer, field) => (Array.isArray(answer) ? answer : (answer && answer[field]) || []);
+
+  // for the area scripts loaded after this one (portal-messages.js, portal-questionnaires.js, portal-billing.js)
+  window.portal = Object.freeze({
+    call,
+    messageFor,
+    setStatus,
+    handled,
+    dateOf,
+    element,
+    listOf,
+    addArea: (area) => areas.push(area),
+  });
 
   document.addEventListener('DOMContentLoaded', () => {
     $('sign-out').addEventListener('click', signOut);

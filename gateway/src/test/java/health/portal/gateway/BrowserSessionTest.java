@@ -6,7 +6,6 @@ import static health.portal.gateway.SecurityHeaderAssertions.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
-import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.platform.events.Topics;
 import health.portal.proto.events.v1.ActorType;
 import health.portal.proto.events.v1.AuditEvent;
@@ -16,18 +15,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.net.HttpCookie;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Browser sign-in through the gateway (backend-for-frontend): authorization code + PKCE through Keycloak's real
@@ -36,8 +26,6 @@ import java.util.regex.Pattern;
 class BrowserSessionTest extends GatewayTestBase {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"", Pattern.DOTALL);
 
     private static final String SESSION_COOKIE = "__Host-SESSION";
 
@@ -49,8 +37,8 @@ class BrowserSessionTest extends GatewayTestBase {
     @Test
     void signInKeepsTokensServerSideAndRelaysThem() throws Exception {
         TestUser user = patient("browser");
-        Browser browser = new Browser();
-        HttpResponse<String> callback = browser.signIn(user);
+        PortalBrowser browser = portalBrowser();
+        HttpResponse<String> callback = signIn(browser, user);
 
         String setCookie = callback.headers().allValues("Set-Cookie").stream()
                 .filter(c -> c.startsWith(SESSION_COOKIE + "="))
@@ -103,8 +91,8 @@ class BrowserSessionTest extends GatewayTestBase {
     @Test
     void aBrowserSessionsRequestsAreAuditedAsThePatient() {
         TestUser user = patient("browser-audit");
-        Browser browser = new Browser();
-        browser.signIn(user);
+        PortalBrowser browser = portalBrowser();
+        signIn(browser, user);
         assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
         // the session's caller comes from the ID token, which must carry the realm roles like the access token
         AuditEvent audited = KafkaEvents.await(
@@ -126,8 +114,8 @@ class BrowserSessionTest extends GatewayTestBase {
         KeycloakAdmin.setClientAttribute(KEYCLOAK, "portal-web", "access.token.lifespan", "20");
         try {
             TestUser user = patient("refresh");
-            Browser browser = new Browser();
-            browser.signIn(user);
+            PortalBrowser browser = portalBrowser();
+            signIn(browser, user);
             java.util.Set<String> relayed = new java.util.HashSet<>();
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> me = browser.get("/api/me");
@@ -149,7 +137,7 @@ class BrowserSessionTest extends GatewayTestBase {
 
     @Test
     void pkceIsUsedForTheAuthorizationRequest() {
-        HttpResponse<String> start = new Browser().get("/oauth2/authorization/keycloak");
+        HttpResponse<String> start = portalBrowser().get("/oauth2/authorization/keycloak");
         assertThat(start.statusCode()).isEqualTo(302);
         assertThat(header(start, "Location"))
                 .startsWith(KEYCLOAK.issuerUri() + "/protocol/openid-connect/auth")
@@ -160,8 +148,8 @@ class BrowserSessionTest extends GatewayTestBase {
 
     @Test
     void anIdleSessionEnds() throws Exception {
-        Browser browser = new Browser();
-        browser.signIn(patient("idle"));
+        PortalBrowser browser = portalBrowser();
+        signIn(browser, patient("idle"));
         // kept busy, the session outlives the idle timeout
         long end = System.nanoTime() + IDLE_TIMEOUT.plusSeconds(4).toNanos();
         while (System.nanoTime() < end) {
@@ -177,10 +165,39 @@ class BrowserSessionTest extends GatewayTestBase {
                 .isFalse();
     }
 
+    /**
+     * The idle timeout is for signed-in sessions. A session that only holds the sign-in under way (the authorization
+     * request) waits as long as the person takes at Keycloak's pages, within the sign-in allowance: before, it idled
+     * out under the person's fingers, and a callback just past the timeout could even land on the portal page
+     * signed out, without a word.
+     */
+    @Test
+    void aSignInThatTakesLongerThanTheIdleTimeoutStillSignsIn() throws Exception {
+        PortalBrowser browser = portalBrowser();
+        TestUser user = patient("slow-sign-in");
+        HttpResponse<String> start = browser.get("/oauth2/authorization/keycloak");
+        assertThat(start.statusCode()).isEqualTo(302);
+        HttpResponse<String> loginPage = browser.follow(header(start, "Location"));
+        assertThat(loginPage.statusCode()).as(loginPage.body()).isEqualTo(200);
+
+        Thread.sleep(IDLE_TIMEOUT.plusSeconds(3).toMillis());
+        HttpResponse<String> afterLogin = browser.submit(
+                loginPage, Map.of("username", user.username(), "password", user.password(), "credentialId", ""));
+        assertThat(afterLogin.statusCode()).as(afterLogin.body()).isEqualTo(302);
+        HttpResponse<String> landed = browser.follow(header(afterLogin, "Location"));
+
+        assertThat(landed.statusCode()).as(landed.body()).isEqualTo(302);
+        assertThat(header(landed, "Location")).isEqualTo("/");
+        JsonNode session = JSON.readTree(browser.get("/auth/session").body());
+        assertThat(session.path("authenticated").asBoolean()).isTrue();
+        assertThat(session.path("subject").asString()).isEqualTo(user.userId());
+    }
+
     @Test
     void signOutEndsTheGatewayAndKeycloakSessions() {
-        Browser browser = new Browser();
-        browser.signIn(patient("signout"));
+        PortalBrowser browser = portalBrowser();
+        TestUser user = patient("signout");
+        signIn(browser, user);
         String oldSession = browser.cookie("https://localhost:" + port, SESSION_COOKIE);
         assertThat(oldSession).isNotBlank();
 
@@ -204,6 +221,9 @@ class BrowserSessionTest extends GatewayTestBase {
                 .contains("id_token_hint=")
                 .contains("post_logout_redirect_uri=");
 
+        // Keycloak's session is already over, before (and whether or not) the browser follows the redirect
+        assertThat(KeycloakAdmin.userSessions(KEYCLOAK, user.userId())).isEmpty();
+
         // the old session cookie no longer works, even when replayed by hand
         HttpResponse<String> replay = send(
                 client(),
@@ -224,9 +244,43 @@ class BrowserSessionTest extends GatewayTestBase {
     }
 
     @Test
+    void aSessionSealedWithARetiredKeyIsNoSessionNotAnError() {
+        PortalBrowser browser = portalBrowser();
+        signIn(browser, patient("retired-key"));
+        assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
+        String sessionId = browser.cookie("https://localhost:" + port, SESSION_COOKIE);
+
+        // as after a key rotation that dropped the key this value was sealed with
+        byte[] keyId = "retired".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] sealed = new byte[2 + keyId.length + 12 + 48];
+        new java.security.SecureRandom().nextBytes(sealed);
+        sealed[0] = 1;
+        sealed[1] = (byte) keyId.length;
+        System.arraycopy(keyId, 0, sealed, 2, keyId.length);
+        var redis = health.portal.infra.redis.RedisServer.shared();
+        var client = io.lettuce.core.RedisClient.create("redis://" + redis.host() + ":" + redis.port());
+        try (var connection = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+            connection
+                    .sync()
+                    .hset(
+                            (REDIS_PREFIX + "session:sessions:" + sessionId).getBytes(),
+                            "sessionAttr:SPRING_SECURITY_CONTEXT".getBytes(),
+                            sealed);
+        } finally {
+            client.shutdown();
+        }
+
+        assertProblem(browser.get("/api/me"), 401);
+        HttpResponse<String> state = browser.get("/auth/session");
+        assertThat(state.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(state.body()).path("authenticated").asBoolean())
+                .isFalse();
+    }
+
+    @Test
     void thePortalPageWorksSignedInAndSignsOutWithFetch() {
-        Browser browser = new Browser();
-        HttpResponse<String> landed = browser.signIn(patient("page"));
+        PortalBrowser browser = portalBrowser();
+        HttpResponse<String> landed = signIn(browser, patient("page"));
         assertThat(header(landed, "Location")).isEqualTo("/");
 
         HttpResponse<String> page = browser.get("/");
@@ -267,82 +321,14 @@ class BrowserSessionTest extends GatewayTestBase {
         assertThat(header(atKeycloak, "Location")).isEqualTo("https://localhost:" + port + "/");
     }
 
-    /** A cookie-keeping browser: cookies per origin, Secure ones sent back over HTTPS only. */
-    final class Browser {
-
-        private final Map<String, Map<String, String>> cookies = new ConcurrentHashMap<>();
-
-        private final HttpClient http = HttpClient.newBuilder()
-                .sslContext(sslContext())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-
-        HttpResponse<String> signIn(TestUser user) {
-            HttpResponse<String> start = get("/oauth2/authorization/keycloak");
-            assertThat(start.statusCode()).isEqualTo(302);
-            HttpResponse<String> loginPage = follow(header(start, "Location"));
-            assertThat(loginPage.statusCode()).as(loginPage.body()).isEqualTo(200);
-            Matcher action = FORM_ACTION.matcher(loginPage.body());
-            assertThat(action.find()).isTrue();
-            HttpResponse<String> afterLogin =
-                    exchange(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(BrowserSignIn.form(Map.of(
-                                    "username", user.username(), "password", user.password(), "credentialId", "")))));
-            assertThat(afterLogin.statusCode()).as(afterLogin.body()).isEqualTo(302);
-            String callback = header(afterLogin, "Location");
-            assertThat(callback).startsWith("https://localhost:" + port + "/login/oauth2/code/keycloak");
-            HttpResponse<String> landed = follow(callback);
-            assertThat(landed.statusCode()).as(landed.body()).isEqualTo(302);
-            return landed;
-        }
-
-        HttpResponse<String> get(String path) {
-            return exchange(request(path, "198.51.100.31").GET());
-        }
-
-        HttpResponse<String> post(String path, Map<String, String> headers) {
-            HttpRequest.Builder request = request(path, "198.51.100.31").POST(HttpRequest.BodyPublishers.noBody());
-            headers.forEach(request::header);
-            return exchange(request);
-        }
-
-        HttpResponse<String> follow(String location) {
-            return exchange(HttpRequest.newBuilder(URI.create(location))
-                    .timeout(Duration.ofSeconds(30))
-                    .GET());
-        }
-
-        String cookie(String origin, String name) {
-            return cookies.getOrDefault(origin, Map.of()).get(name);
-        }
-
-        private HttpResponse<String> exchange(HttpRequest.Builder builder) {
-            HttpRequest probe = builder.copy().build();
-            String origin = origin(probe.uri());
-            Map<String, String> jar = cookies.getOrDefault(origin, Map.of());
-            if (!jar.isEmpty()) {
-                List<String> pairs = new ArrayList<>();
-                jar.forEach((name, value) -> pairs.add(name + "=" + value));
-                builder.header("Cookie", String.join("; ", pairs));
-            }
-            HttpResponse<String> response = send(http, builder.build());
-            for (String setCookie : response.headers().allValues("Set-Cookie")) {
-                for (HttpCookie cookie : HttpCookie.parse(setCookie)) {
-                    Map<String, String> target = cookies.computeIfAbsent(origin, o -> new ConcurrentHashMap<>());
-                    if (cookie.getMaxAge() == 0 || cookie.getValue().isEmpty()) {
-                        target.remove(cookie.getName());
-                    } else {
-                        target.put(cookie.getName(), cookie.getValue());
-                    }
-                }
-            }
-            return response;
-        }
-
-        private static String origin(URI uri) {
-            return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
-        }
+    /** Signs in through the gateway with the password and comes back through Keycloak's callback. */
+    private HttpResponse<String> signIn(PortalBrowser browser, TestUser user) {
+        HttpResponse<String> afterLogin = browser.signIn(user.username(), user.password());
+        assertThat(afterLogin.statusCode()).as(afterLogin.body()).isEqualTo(302);
+        String callback = header(afterLogin, "Location");
+        assertThat(callback).startsWith("https://localhost:" + port + "/login/oauth2/code/keycloak");
+        HttpResponse<String> landed = browser.follow(callback);
+        assertThat(landed.statusCode()).as(landed.body()).isEqualTo(302);
+        return landed;
     }
 }

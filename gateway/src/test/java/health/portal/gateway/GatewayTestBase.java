@@ -6,6 +6,9 @@ import health.portal.infra.kafka.KafkaBroker;
 import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.infra.keycloak.KeycloakServer;
 import health.portal.infra.redis.RedisServer;
+import health.portal.platform.events.terms.TermsPublications;
+import health.portal.platform.security.terms.CurrentTerms;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -23,15 +26,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One gateway for all test classes (one Spring context), in front of a real Keycloak, Redis and Kafka, a local
- * identity-service stand-in and a records.proto server implemented in the test.
+ * identity-service stand-in, messaging-service and billing-service stand-ins and a records.proto server implemented
+ * in the test.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class GatewayTestBase {
@@ -44,19 +51,63 @@ abstract class GatewayTestBase {
 
     static final TestRecordsServer RECORDS = new TestRecordsServer();
 
+    static final MessagingStandIn MESSAGING = new MessagingStandIn();
+
+    static final BillingStandIn BILLING = new BillingStandIn();
+
     /** Keys of this test JVM only, so that a gateway running on the same Redis is not affected. */
     static final String REDIS_PREFIX = "gwtest-" + UUID.randomUUID() + ":";
 
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(8);
+    /**
+     * Short, so that the tests of the timeout wait little, but not shorter than a browser's stay at Keycloak's pages
+     * takes on a loaded machine while signed in (a passkey's set-up, a password change): that session idles
+     * meanwhile (8 s was too short in CI). A sign-in has its own allowance ({@code gateway.security.sign-in-timeout}).
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
+
+    static final String SESSION_KEY_ID = "test-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** This JVM's session encryption key: in the gateway's environment only, never in Redis. */
+    static final String SESSION_KEY = randomKey();
 
     static final int ENROLLMENT_LIMIT = 5;
 
     static final int USER_LIMIT = 40;
 
+    static final int ADDRESS_LIMIT = 100;
+
+    static final String OPERATOR = "test-operator";
+
+    static final String OPERATOR_PASSWORD = "operator-" + UUID.randomUUID();
+
     private static final Map<String, TestUser> USERS = new ConcurrentHashMap<>();
+
+    /** The current terms of use of these tests, as identity-service would publish them. */
+    static final String TERMS_VERSION = "gw-terms-1";
 
     static {
         KAFKA.createTopics("portal.identity.events", "portal.audit.events", "portal.security.events");
+        publishCurrentTerms(TERMS_VERSION, Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    /** identity-service's part: a TermsPublished on the compacted topic the gateway reads from its start. */
+    static void publishCurrentTerms(String version, Instant publishedAt) {
+        TermsPublications.publish(KAFKA, version, publishedAt);
+    }
+
+    @Autowired
+    CurrentTerms currentTerms;
+
+    /** Patients are refused until the gateway has read the current terms: wait for that, once. */
+    @BeforeEach
+    void currentTermsKnown() throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (currentTerms.version().isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        if (currentTerms.version().isEmpty()) {
+            throw new IllegalStateException("the gateway did not learn the current terms of use");
+        }
     }
 
     @DynamicPropertySource
@@ -64,13 +115,16 @@ abstract class GatewayTestBase {
         RedisServer redis = RedisServer.shared();
         registry.add("spring.data.redis.host", redis::host);
         registry.add("spring.data.redis.port", redis::port);
-        registry.add("spring.session.redis.namespace", () -> REDIS_PREFIX + "session");
+        registry.add("spring.session.data.redis.namespace", () -> REDIS_PREFIX + "session");
+        registry.add("gateway.session.encryption-keys", () -> SESSION_KEY_ID + ":" + SESSION_KEY);
         registry.add("gateway.redis-key-prefix", () -> REDIS_PREFIX);
         registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
         registry.add("gateway.security.issuer-uri", KEYCLOAK::issuerUri);
         registry.add("gateway.security.web-client-secret", () -> KEYCLOAK.clientSecret("portal-web"));
         registry.add("gateway.security.idle-timeout", () -> IDLE_TIMEOUT.toSeconds() + "s");
         registry.add("IDENTITY_SERVICE_URI", IDENTITY::baseUrl);
+        registry.add("MESSAGING_SERVICE_URI", MESSAGING::baseUrl);
+        registry.add("BILLING_SERVICE_URI", BILLING::baseUrl);
         registry.add("RECORDS_GRPC_ADDRESS", RECORDS::address);
         registry.add("RECORDS_GRPC_NEGOTIATION", () -> "plaintext");
         registry.add("gateway.records.deadline", () -> "2s");
@@ -78,7 +132,9 @@ abstract class GatewayTestBase {
         registry.add("gateway.tls.redirect-port", () -> "0");
         // tests stand for many clients: each names its own address, as a trusted proxy would
         registry.add("server.forward-headers-strategy", () -> "framework");
-        registry.add("gateway.rate-limit.per-address", () -> "1000");
+        registry.add("gateway.rate-limit.per-address", () -> Integer.toString(ADDRESS_LIMIT));
+        registry.add("gateway.operator.username", () -> OPERATOR);
+        registry.add("gateway.operator.password", () -> OPERATOR_PASSWORD);
         registry.add("gateway.rate-limit.per-user", () -> Integer.toString(USER_LIMIT));
         registry.add("gateway.rate-limit.enrollment", () -> Integer.toString(ENROLLMENT_LIMIT));
         registry.add("gateway.rate-limit.sign-in", () -> "1000");
@@ -104,6 +160,11 @@ abstract class GatewayTestBase {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
+    }
+
+    /** One person's browser at the gateway and Keycloak, filling in Keycloak's forms. */
+    PortalBrowser portalBrowser() {
+        return new PortalBrowser(client(), "https://localhost:" + port);
     }
 
     /** Like a browser: keeps cookies (Secure ones only over HTTPS). */
@@ -155,6 +216,19 @@ abstract class GatewayTestBase {
         return send(client(), request.GET().build());
     }
 
+    /** A request to the management port with the operator's HTTP Basic credential. */
+    HttpRequest.Builder operatorRequest(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", basic(OPERATOR, OPERATOR_PASSWORD));
+    }
+
+    static String basic(String username, String password) {
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     static HttpResponse<String> send(HttpClient client, HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -166,17 +240,30 @@ abstract class GatewayTestBase {
         }
     }
 
-    /** A patient user in Keycloak, created once per role name for this JVM. */
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    /** A patient user in Keycloak who accepted the current terms, created once per role name for this JVM. */
     static TestUser patient(String role) {
         return USERS.computeIfAbsent(role, name -> {
-            String suffix = UUID.randomUUID().toString().substring(0, 8);
-            String username = "gw-" + name + "-" + suffix;
-            String password = "Correct-Horse-" + suffix;
-            String patientId = "pat-" + suffix;
-            String userId = KEYCLOAK.createPatientUser(
-                    username, password, username + "@example.org", patientId, "Test", "Patient");
-            return new TestUser(userId, username, password, patientId);
+            TestUser user = patientWithoutTerms(name);
+            KeycloakAdmin.setUserAttribute(KEYCLOAK, user.userId(), "terms_version", TERMS_VERSION);
+            return user;
         });
+    }
+
+    /** A new patient user in Keycloak who has accepted no terms yet. */
+    static TestUser patientWithoutTerms(String name) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String username = "gw-" + name + "-" + suffix;
+        String password = "Correct-Horse-" + suffix;
+        String patientId = "pat-" + suffix;
+        String userId =
+                KEYCLOAK.createPatientUser(username, password, username + "@example.org", patientId, "Test", "Patient");
+        return new TestUser(userId, username, password, patientId);
     }
 
     /** A fresh access token of the mobile app (public client, PKCE) for that user. */

@@ -8,7 +8,6 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.StringWriter;
@@ -24,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,22 +42,9 @@ final class KeycloakAdmin {
 
     /** Lets portal-web redirect to (and sign out back to) a gateway on a test port. */
     static void allowGatewayOrigin(KeycloakServer keycloak, String origin) {
-        if (!ALLOWED_ORIGINS.add(origin)) {
-            return;
+        if (ALLOWED_ORIGINS.add(origin)) {
+            keycloak.allowBrowserOrigin("portal-web", origin);
         }
-        String realm = keycloak.baseUrl() + "/admin/realms/" + KeycloakServer.REALM;
-        JsonNode client = call(keycloak, "GET", realm + "/clients?clientId=portal-web", null)
-                .get(0);
-        ObjectNode updated = (ObjectNode) client;
-        Set<String> redirects = new LinkedHashSet<>();
-        client.path("redirectUris").forEach(uri -> redirects.add(uri.asString()));
-        redirects.add(origin + "/*");
-        ArrayNode redirectArray = updated.putArray("redirectUris");
-        redirects.forEach(redirectArray::add);
-        ObjectNode attributes = (ObjectNode) updated.path("attributes");
-        String logout = attributes.path("post.logout.redirect.uris").asString("");
-        attributes.put("post.logout.redirect.uris", logout + "##" + origin + "/*");
-        call(keycloak, "PUT", realm + "/clients/" + client.path("id").asString(), updated);
     }
 
     /** Sets (or with null removes) an attribute of a client of the portal realm, e.g. its access token lifespan. */
@@ -74,6 +59,18 @@ final class KeycloakAdmin {
             attributes.put(name, value);
         }
         call(keycloak, "PUT", realm + "/clients/" + client.path("id").asString(), client);
+    }
+
+    /** Changes one setting of the portal realm, e.g. its SSO session idle timeout (seconds). */
+    static void setRealmAttribute(KeycloakServer keycloak, String name, Object value) {
+        String realm = keycloak.baseUrl() + "/admin/realms/" + KeycloakServer.REALM;
+        call(keycloak, "PUT", realm, JSON.valueToTree(Map.of(name, value)));
+    }
+
+    /** The user's Keycloak (SSO) sessions, as the admin console lists them. */
+    static JsonNode userSessions(KeycloakServer keycloak, String userId) {
+        String realm = keycloak.baseUrl() + "/admin/realms/" + KeycloakServer.REALM;
+        return call(keycloak, "GET", realm + "/users/" + userId + "/sessions", null);
     }
 
     /**
@@ -163,6 +160,17 @@ final class KeycloakAdmin {
         }
         // Keycloak wants the base64 body only
         return out.toString().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    }
+
+    /** Sets a user attribute through the admin API, as identity-service sets {@code terms_version}. */
+    static void setUserAttribute(KeycloakServer keycloak, String userId, String name, String value) {
+        String user = keycloak.baseUrl() + "/admin/realms/" + KeycloakServer.REALM + "/users/" + userId;
+        ObjectNode representation = (ObjectNode) call(keycloak, "GET", user, null);
+        ObjectNode attributes = representation.has("attributes")
+                ? (ObjectNode) representation.path("attributes")
+                : representation.putObject("attributes");
+        attributes.putArray(name).add(value);
+        call(keycloak, "PUT", user, representation);
     }
 
     private static JsonNode call(KeycloakServer keycloak, String method, String url, JsonNode body) {

@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** Rate limits, maintenance mode, terminated users, audit and security events, TLS, management port. */
 class OperationsTest extends GatewayTestBase {
@@ -86,15 +87,74 @@ class OperationsTest extends GatewayTestBase {
     }
 
     @Test
+    void manyPatientsBehindOneAddressAreLimitedPerUserNotPerAddress() {
+        String nat = "198.51.100.200";
+        List<String> tokens =
+                List.of(mobileToken(patient("nat-1")), mobileToken(patient("nat-2")), mobileToken(patient("nat-3")));
+        int perUser = ADDRESS_LIMIT / tokens.size() + 5; // together more than one address may send, each under its own
+        assertThat(perUser).isLessThan(USER_LIMIT);
+        for (String token : tokens) {
+            for (int i = 0; i < perUser; i++) {
+                HttpResponse<String> response = send(
+                        client(),
+                        request(i % 2 == 0 ? "/api/me" : "/api/records/summary", nat)
+                                .header("Authorization", "Bearer " + token)
+                                .GET()
+                                .build());
+                assertThat(response.statusCode())
+                        .as("signed-in request %d", i + 1)
+                        .isEqualTo(200);
+            }
+        }
+        // the same address without credentials is still limited, its count untouched by the signed-in traffic
+        HttpResponse<String> last = null;
+        for (int i = 0; i <= ADDRESS_LIMIT; i++) {
+            last = send(client(), request("/api/terms/current", nat).GET().build());
+            if (i < ADDRESS_LIMIT) {
+                assertThat(last.statusCode()).as("anonymous request %d", i + 1).isEqualTo(200);
+            }
+        }
+        assertProblem(last, 429);
+        assertSecurityHeaders(last);
+        // a signed-in patient behind that address is not locked out by the anonymous flood
+        assertThat(send(
+                                client(),
+                                request("/api/me", nat)
+                                        .header("Authorization", "Bearer " + tokens.getFirst())
+                                        .GET()
+                                        .build())
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void floodsOfBadTokensAreLimitedPerAddress() {
+        String address = "198.51.100.201";
+        HttpResponse<String> last = null;
+        for (int i = 0; i <= ADDRESS_LIMIT; i++) {
+            last = send(
+                    client(),
+                    request("/api/records/summary", address)
+                            .header("Authorization", "Bearer not-a-token-" + i)
+                            .GET()
+                            .build());
+            if (i < ADDRESS_LIMIT) {
+                assertProblem(last, 401);
+            }
+        }
+        assertProblem(last, 429);
+        assertThat(header(last, "Retry-After")).matches("\\d+");
+    }
+
+    @Test
     void maintenanceModeIsSwitchedWithoutRestartAndHealthStillAnswers() {
         String token = mobileToken(patient("maintenance"));
         HttpClient management =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI switchUri = URI.create("http://127.0.0.1:" + managementPort + "/actuator/maintenance");
         try {
             HttpResponse<String> on = send(
                     management,
-                    HttpRequest.newBuilder(switchUri)
+                    operatorRequest("/actuator/maintenance")
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(
                                     "{\"message\":\"Back at 14:00 UTC\",\"retryAfterSeconds\":120}"))
@@ -109,15 +169,82 @@ class OperationsTest extends GatewayTestBase {
             assertSecurityHeaders(refused);
             assertProblem(get("/api/records/summary", token), 503);
             assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
-            assertThat(send(management, HttpRequest.newBuilder(switchUri).GET().build())
+            assertThat(send(
+                                    management,
+                                    operatorRequest("/actuator/maintenance")
+                                            .GET()
+                                            .build())
                             .body())
                     .contains("\"enabled\":true");
         } finally {
-            HttpResponse<String> off =
-                    send(management, HttpRequest.newBuilder(switchUri).DELETE().build());
+            HttpResponse<String> off = send(
+                    management,
+                    operatorRequest("/actuator/maintenance").DELETE().build());
             assertThat(off.statusCode()).isEqualTo(200);
         }
         assertThat(get("/api/me", token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theManagementPortNeedsTheOperatorCredentialExceptForProbesAndScrapes() {
+        HttpClient management =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String token = mobileToken(patient("not-an-operator"));
+        List<HttpRequest> refused = List.of(
+                managementRequest("/actuator/maintenance")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"nobody may\"}"))
+                        .build(),
+                managementRequest("/actuator/maintenance").GET().build(),
+                managementRequest("/actuator/maintenance")
+                        .header("Authorization", basic(OPERATOR, OPERATOR_PASSWORD + "x"))
+                        .DELETE()
+                        .build(),
+                managementRequest("/actuator/maintenance")
+                        .header("Authorization", basic("someone", OPERATOR_PASSWORD))
+                        .GET()
+                        .build(),
+                managementRequest("/actuator/maintenance")
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build(),
+                managementRequest("/actuator/gateway/routes").GET().build(),
+                managementRequest("/actuator/metrics").GET().build(),
+                managementRequest("/actuator/info").GET().build());
+        try {
+            for (HttpRequest request : refused) {
+                HttpResponse<String> response = send(management, request);
+                assertProblem(response, 401);
+                assertThat(header(response, "WWW-Authenticate")).startsWith("Basic realm=");
+                assertSecurityHeaders(response);
+            }
+            // the refused POST switched nothing on
+            assertThat(get("/api/terms/current", null).statusCode()).isEqualTo(200);
+        } finally {
+            // should the switch have taken the POST after all, the other tests must not run in maintenance
+            send(management, operatorRequest("/actuator/maintenance").DELETE().build());
+        }
+        assertThat(send(
+                                management,
+                                managementRequest("/actuator/health/readiness")
+                                        .GET()
+                                        .build())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(
+                                management,
+                                managementRequest("/actuator/prometheus").GET().build())
+                        .statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> routes = send(
+                management, operatorRequest("/actuator/gateway/routes").GET().build());
+        assertThat(routes.statusCode()).isEqualTo(200);
+        assertThat(routes.body()).contains("identity-enrollment");
+    }
+
+    private HttpRequest.Builder managementRequest(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(30));
     }
 
     @Test
@@ -262,6 +389,27 @@ class OperationsTest extends GatewayTestBase {
         // CBC suites are not among the configured ones
         assertThatThrownBy(() -> handshake("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"))
                 .isInstanceOf(SSLHandshakeException.class);
+    }
+
+    @Test
+    void clientInitiatedRenegotiationIsRefused() throws Exception {
+        try (SSLSocket socket = (SSLSocket) sslContext().getSocketFactory().createSocket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"}); // TLS 1.3 has no renegotiation to refuse
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+            assertThatThrownBy(() -> {
+                        socket.startHandshake(); // a second handshake on the same connection: renegotiation
+                        // the JDK client renegotiates lazily, with the next application data
+                        socket.getOutputStream()
+                                .write("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                        byte[] answer = socket.getInputStream().readNBytes(12);
+                        throw new AssertionError("renegotiated, then read " + new String(answer));
+                    })
+                    .isInstanceOf(javax.net.ssl.SSLException.class);
+        }
     }
 
     private String handshake(String protocol, String cipher) throws Exception {

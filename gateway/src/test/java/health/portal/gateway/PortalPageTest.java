@@ -24,6 +24,9 @@ class PortalPageTest extends GatewayTestBase {
 
     private static final Map<String, String> CONTENT_TYPES = Map.of(
             "/portal/portal.js", "text/javascript",
+            "/portal/portal-messages.js", "text/javascript",
+            "/portal/portal-questionnaires.js", "text/javascript",
+            "/portal/portal-billing.js", "text/javascript",
             "/portal/portal.css", "text/css",
             "/favicon.ico", "image/x-icon");
 
@@ -81,7 +84,7 @@ class PortalPageTest extends GatewayTestBase {
     }
 
     @Test
-    void theScriptRendersDataAsTextAndStoresNothingInTheBrowser() {
+    void theScriptsRenderDataAsTextAndStoreNothingInTheBrowser() {
         String script = browserGet("/portal/portal.js").body();
         assertThat(script)
                 .contains("textContent")
@@ -93,6 +96,27 @@ class PortalPageTest extends GatewayTestBase {
                 .contains("'/logout'")
                 .contains("csrf.headerName")
                 .contains("temporarily unavailable");
+        assertThat(browserGet("/portal/portal-messages.js").body())
+                .contains("'/api/messages'")
+                .contains("'/api/messages/recipients'")
+                .contains("textContent");
+        assertThat(browserGet("/portal/portal-questionnaires.js").body())
+                .contains("'/api/questionnaires'")
+                .contains("'/api/questionnaires/preferences'");
+        assertThat(browserGet("/portal/portal-billing.js").body())
+                .contains("'/api/billing/summary'")
+                .contains("'/api/billing/paperless'");
+        for (String file : new String[] {
+            "/portal/portal.js",
+            "/portal/portal-messages.js",
+            "/portal/portal-questionnaires.js",
+            "/portal/portal-billing.js"
+        }) {
+            assertNothingRenderedAsMarkupOrStored(browserGet(file).body());
+        }
+    }
+
+    private static void assertNothingRenderedAsMarkupOrStored(String script) {
         assertThat(script)
                 .doesNotContain("innerHTML")
                 .doesNotContain("outerHTML")

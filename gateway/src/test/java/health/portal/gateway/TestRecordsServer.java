@@ -146,6 +146,16 @@ final class TestRecordsServer {
                             .withDescription("document id rejected")
                             .asRuntimeException());
                 case "down" -> response.onError(Status.UNAVAILABLE.asRuntimeException());
+                case "terms-newer" -> {
+                    // records-service already knows a newer terms version than the token carries
+                    Metadata trailers = new Metadata();
+                    trailers.put(
+                            Metadata.Key.of("x-terms-current-version", Metadata.ASCII_STRING_MARSHALLER),
+                            "gw-terms-newer");
+                    response.onError(Status.FAILED_PRECONDITION
+                            .withDescription("Accept version gw-terms-newer of the terms of use first")
+                            .asRuntimeException(trailers));
+                }
                 case "slow" -> {} // never answers: the gateway's deadline must end the call
                 case "html" -> {
                     response.onNext(DocumentContent.newBuilder()

@@ -3,16 +3,22 @@ package health.portal.gateway.portal;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.MethodNotAllowedException;
+import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The patient web page: one HTML page, one script, one style sheet and the icon, all from {@code classpath:/portal/}
@@ -37,11 +43,23 @@ class PortalPages {
         pages.put("/", Page.load("portal/index.html", HTML));
         pages.put("/index.html", pages.get("/"));
         pages.put("/portal/portal.js", Page.load("portal/portal.js", JAVASCRIPT));
+        pages.put("/portal/portal-messages.js", Page.load("portal/portal-messages.js", JAVASCRIPT));
+        pages.put("/portal/portal-questionnaires.js", Page.load("portal/portal-questionnaires.js", JAVASCRIPT));
+        pages.put("/portal/portal-billing.js", Page.load("portal/portal-billing.js", JAVASCRIPT));
         pages.put("/portal/portal.css", Page.load("portal/portal.css", CSS));
         pages.put("/favicon.ico", Page.load("portal/favicon.ico", ICON));
         RouterFunctions.Builder routes = RouterFunctions.route();
-        pages.forEach((path, page) -> routes.GET(
-                path, request -> ServerResponse.ok().contentType(page.type()).bodyValue(page.content())));
+        // HEAD like GET (WebFlux sends the headers and drops the body): link checkers and monitors probe with HEAD
+        pages.forEach((path, page) -> {
+            HandlerFunction<ServerResponse> serve =
+                    request -> ServerResponse.ok().contentType(page.type()).bodyValue(page.content());
+            routes.GET(path, serve)
+                    .HEAD(path, serve)
+                    .route(
+                            RequestPredicates.path(path),
+                            request -> Mono.error(new MethodNotAllowedException(
+                                    request.method(), Set.of(HttpMethod.GET, HttpMethod.HEAD))));
+        });
         return routes.build();
     }
 

@@ -3,7 +3,10 @@ package health.portal.gateway.ratelimit;
 import health.portal.gateway.security.ManagementPort;
 import health.portal.gateway.web.ClientAddress;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.PathContainer;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -13,8 +16,11 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
- * Limits per client address, before authentication (so that floods of bad tokens are limited too), with
- * stricter limits on sign-in and enrollment. Health checks and the internal management port are not limited.
+ * Limits per client address for everyone who is not signed in: sign-in, enrollment (both stricter), the public pages,
+ * and requests whose token or session is not valid, so that floods of bad tokens are limited too. Signed-in traffic (a
+ * valid bearer token, or a session holding a sign-in) is limited per user instead ({@link UserRateLimitFilter}): many
+ * patients behind one hospital or carrier NAT share one address and must not lock each other out. Runs before
+ * authentication, so it checks the credential itself; health checks and the management port are not limited.
  */
 @Component
 class AddressRateLimitFilter implements WebFilter, Ordered {
@@ -27,13 +33,18 @@ class AddressRateLimitFilter implements WebFilter, Ordered {
 
     private static final PathPattern ENROLLMENT = PathPatternParser.defaultInstance.parse("/api/enrollment/**");
 
+    private static final String BEARER = "Bearer ";
+
     private final RateLimits limits;
 
     private final ManagementPort managementPort;
 
-    AddressRateLimitFilter(RateLimits limits, ManagementPort managementPort) {
+    private final ReactiveJwtDecoder jwtDecoder;
+
+    AddressRateLimitFilter(RateLimits limits, ManagementPort managementPort, ReactiveJwtDecoder jwtDecoder) {
         this.limits = limits;
         this.managementPort = managementPort;
+        this.jwtDecoder = jwtDecoder;
     }
 
     @Override
@@ -44,15 +55,49 @@ class AddressRateLimitFilter implements WebFilter, Ordered {
         }
         String address = ClientAddress.of(exchange);
         RateLimitProperties properties = limits.properties();
-        Mono<Boolean> allowed = limits.check(exchange, "address", address, properties.perAddress());
+        Mono<Boolean> allowed;
         if (SIGN_IN_START.matches(path) || SIGN_IN_CALLBACK.matches(path)) {
-            allowed = allowed.flatMap(
-                    ok -> ok ? limits.check(exchange, "sign-in", address, properties.signIn()) : Mono.just(false));
+            allowed = limits.check(exchange, "address", address, properties.perAddress())
+                    .flatMap(ok ->
+                            ok ? limits.check(exchange, "sign-in", address, properties.signIn()) : Mono.just(false));
         } else if (ENROLLMENT.matches(path)) {
-            allowed = allowed.flatMap(ok ->
-                    ok ? limits.check(exchange, "enrollment", address, properties.enrollment()) : Mono.just(false));
+            allowed = limits.check(exchange, "address", address, properties.perAddress())
+                    .flatMap(ok -> ok
+                            ? limits.check(exchange, "enrollment", address, properties.enrollment())
+                            : Mono.just(false));
+        } else {
+            allowed = signedIn(exchange)
+                    .flatMap(signedIn -> signedIn
+                            ? Mono.just(true)
+                            : limits.check(exchange, "address", address, properties.perAddress()));
         }
         return RateLimits.continueIf(allowed, exchange, chain);
+    }
+
+    /**
+     * Whether the request carries a credential that will pass authentication. The token is verified here as the
+     * resource server will (the key set is cached), the session is the one the security chain reads next (WebFlux
+     * loads it once per request).
+     */
+    private Mono<Boolean> signedIn(ServerWebExchange exchange) {
+        String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization != null) {
+            if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+                return Mono.just(false);
+            }
+            return jwtDecoder
+                    .decode(authorization.substring(BEARER.length()).trim())
+                    .map(jwt -> true)
+                    .onErrorReturn(false);
+        }
+        if (exchange.getRequest().getCookies().isEmpty()) {
+            return Mono.just(false);
+        }
+        return exchange.getSession()
+                .map(session -> session.getAttribute(
+                                WebSessionServerSecurityContextRepository.DEFAULT_SPRING_SECURITY_CONTEXT_ATTR_NAME)
+                        != null)
+                .onErrorReturn(false);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * Requests allowed per window.
  *
- * @param perAddress  any request from one client address
+ * @param perAddress  any request from one client address that is not signed in (a valid token or session)
  * @param perUser     any request of one signed-in user (token subject)
  * @param signIn      sign-in starts and callbacks from one address (stricter: password guessing, code replay)
  * @param enrollment  enrollment calls from one address (stricter: activation-code guessing)

@@ -1,6 +1,9 @@
 package health.portal.gateway.records;
 
+import health.portal.gateway.terms.TermsProblems;
 import health.portal.platform.problem.Problems;
+import health.portal.platform.security.terms.TermsRule;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.springframework.http.HttpHeaders;
@@ -13,6 +16,8 @@ import java.time.Duration;
 final class GrpcProblems {
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+    private static final Metadata.Key<String> TERMS_VERSION =
+            Metadata.Key.of(TermsRule.GRPC_VERSION_TRAILER, Metadata.ASCII_STRING_MARSHALLER);
 
     private GrpcProblems() {}
 
@@ -21,6 +26,12 @@ final class GrpcProblems {
             return ex;
         }
         Status status = Status.fromThrowable(ex);
+        Metadata trailers = Status.trailersFromThrowable(ex);
+        String termsVersion = trailers == null ? null : trailers.get(TERMS_VERSION);
+        if (status.getCode() == Status.Code.FAILED_PRECONDITION && termsVersion != null) {
+            // records-service knew a newer version than the gateway had read, or the gateway's check was passed
+            return TermsProblems.acceptanceRequiredException(termsVersion);
+        }
         return switch (status.getCode()) {
             case UNAUTHENTICATED -> {
                 ErrorResponseException problem = Problems.exception(

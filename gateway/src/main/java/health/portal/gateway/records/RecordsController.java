@@ -61,7 +61,11 @@ import java.util.regex.Pattern;
 @Tag(name = "Records", description = "The signed-in patient's health record (read-only)")
 @SecurityRequirement(name = "bearer")
 @ApiResponse(responseCode = "401", description = "Not signed in or token not valid")
-@ApiResponse(responseCode = "403", description = "Not allowed, or the account has no patient record")
+@ApiResponse(
+        responseCode = "403",
+        description = "Not allowed, or the account has no patient record, or terms-acceptance-required: the current"
+                + " terms of use (member currentVersion) must be accepted first at acceptAt; an app then refreshes its"
+                + " access token")
 @ApiResponse(responseCode = "503", description = "Records temporarily unavailable (Retry-After)")
 class RecordsController {
 

@@ -1,9 +1,12 @@
 package health.portal.gateway.security;
 
+import health.portal.gateway.account.AccountActions;
 import health.portal.gateway.audit.SecurityEvents;
 import health.portal.platform.problem.Problems;
 import health.portal.platform.problem.reactive.ReactiveProblems;
 import health.portal.platform.security.PortalTokens;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -11,6 +14,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
@@ -25,6 +29,8 @@ import org.springframework.security.oauth2.client.web.server.ServerOAuth2Authori
 import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -37,6 +43,7 @@ import org.springframework.security.web.server.header.ClearSiteDataServerHttpHea
 import org.springframework.security.web.server.header.ClearSiteDataServerHttpHeadersWriter.Directive;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
@@ -44,6 +51,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Who may call what. Two kinds of callers share one chain:
@@ -58,6 +66,8 @@ import java.util.Set;
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
     static final String REGISTRATION_ID = "keycloak";
 
     private static final Set<HttpMethod> SAFE_METHODS =
@@ -71,7 +81,8 @@ class SecurityConfiguration {
             ReactiveClientRegistrationRepository registrations,
             ServerOAuth2AuthorizedClientRepository authorizedClients,
             SecurityProperties properties,
-            SecurityEvents securityEvents) {
+            SecurityEvents securityEvents,
+            KeycloakSessionEnd keycloakSessionEnd) {
         ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(securityEvents);
         ServerAccessDeniedHandler forbidden = (exchange, denied) -> ReactiveProblems.write(
                 exchange,
@@ -86,7 +97,8 @@ class SecurityConfiguration {
         DefaultServerOAuth2AuthorizationRequestResolver authorizationRequests =
                 new DefaultServerOAuth2AuthorizationRequestResolver(registrations);
         // PKCE even though portal-web is a confidential client (OAuth 2.1, and required by the realm).
-        authorizationRequests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+        authorizationRequests.setAuthorizationRequestCustomizer(
+                OAuth2AuthorizationRequestCustomizers.withPkce().andThen(alwaysAskForCredentials()));
 
         OidcClientInitiatedServerLogoutSuccessHandler keycloakLogout =
                 new OidcClientInitiatedServerLogoutSuccessHandler(registrations);
@@ -123,24 +135,38 @@ class SecurityConfiguration {
                         .permitAll())
                 .oauth2ResourceServer(resourceServer ->
                         resourceServer.jwt(jwt -> jwt.jwtDecoder(jwtDecoder)).authenticationEntryPoint(entryPoint))
-                .oauth2Login(login -> login.authorizationRequestResolver(authorizationRequests)
+                .oauth2Login(login -> login.authorizationRequestResolver(AccountActions.around(authorizationRequests))
                         .authorizedClientRepository(authorizedClients)
-                        .authenticationSuccessHandler(afterLogin)
-                        .authenticationFailureHandler((webFilterExchange, ex) -> ReactiveProblems.write(
-                                webFilterExchange.getExchange(),
-                                HttpStatus.UNAUTHORIZED,
-                                "sign-in-failed",
-                                "Sign-in failed",
-                                "The sign-in could not be completed.",
-                                null)))
+                        // signed in: from now on the idle timeout, no longer the sign-in allowance
+                        .authenticationSuccessHandler((webFilterExchange, authentication) -> webFilterExchange
+                                .getExchange()
+                                .getSession()
+                                .doOnNext(session -> session.setMaxIdleTime(properties.idleTimeout()))
+                                .then(afterLogin.onAuthenticationSuccess(webFilterExchange, authentication)))
+                        .authenticationFailureHandler((webFilterExchange, ex) -> {
+                            // the OAuth2 error code only (authorization_request_not_found, invalid_grant, ...): the
+                            // reason an operator needs, nothing of the user
+                            log.warn("Sign-in failed: {}", signInError(ex));
+                            return ReactiveProblems.write(
+                                    webFilterExchange.getExchange(),
+                                    HttpStatus.UNAUTHORIZED,
+                                    "sign-in-failed",
+                                    "Sign-in failed",
+                                    "The sign-in could not be completed.",
+                                    null);
+                        }))
                 .logout(logout -> logout.logoutUrl("/logout")
                         .logoutHandler(new HeaderWriterServerLogoutHandler(new ClearSiteDataServerHttpHeadersWriter(
                                 Directive.CACHE, Directive.COOKIES, Directive.STORAGE)))
                         // The session (security context and tokens with it) is invalidated last: the CSRF logout
                         // handler
                         // Spring adds still writes to it. Then the browser goes to Keycloak to end the SSO session too.
-                        .logoutSuccessHandler((exchange, authentication) -> new WebSessionServerLogoutHandler()
-                                .logout(exchange, authentication)
+                        // Keycloak's session is ended over the back channel first: the browser may never follow
+                        // the front-channel redirect (a closed tab, a script that stops).
+                        .logoutSuccessHandler((exchange, authentication) -> exchange.getExchange()
+                                .getSession()
+                                .flatMap(session -> keycloakSessionEnd.end(session.getAttributes(), "sign-out"))
+                                .then(new WebSessionServerLogoutHandler().logout(exchange, authentication))
                                 .then(keycloakLogout.onLogoutSuccess(exchange, authentication))))
                 // Only cookie-authenticated, state-changing requests can be forged cross-site; bearer calls cannot.
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::needsCsrfProtection)
@@ -152,6 +178,18 @@ class SecurityConfiguration {
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable);
         return http.build();
+    }
+
+    /**
+     * Every sign-in asks for the credentials ({@code prompt=login}), even while Keycloak still holds an SSO session
+     * for this browser. The browser only comes here without a gateway session: after sign-out, the idle or absolute
+     * timeout, or never signed in; in none of these may a Keycloak cookie stand in for the password, whatever the
+     * gateway's and Keycloak's idle timeouts are set to (max_age would have to track the gateway's timeout, and
+     * would still let in whoever comes within it). Backs up {@link KeycloakSessionEnd}, which ends that SSO session
+     * when it can reach Keycloak.
+     */
+    static Consumer<OAuth2AuthorizationRequest.Builder> alwaysAskForCredentials() {
+        return request -> request.additionalParameters(parameters -> parameters.put("prompt", "login"));
     }
 
     private static Mono<MatchResult> needsCsrfProtection(org.springframework.web.server.ServerWebExchange exchange) {
@@ -216,5 +254,11 @@ class SecurityConfiguration {
                 new DefaultReactiveOAuth2AuthorizedClientManager(registrations, repository);
         manager.setAuthorizedClientProvider(provider);
         return manager;
+    }
+
+    private static String signInError(AuthenticationException e) {
+        return e instanceof OAuth2AuthenticationException oauth
+                ? oauth.getError().getErrorCode()
+                : e.getClass().getSimpleName();
     }
 }

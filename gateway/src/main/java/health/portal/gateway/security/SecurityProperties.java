@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param afterLogoutPath  where Keycloak sends the browser after sign-out
  * @param idleTimeout      a browser session ends after this long without requests
  * @param absoluteTimeout  and in any case this long after sign-in
+ * @param signInTimeout    how long a session that is not signed in yet may idle: it holds only the sign-in's own
+ *                         state (the authorization request) while the person is at Keycloak's pages, and a sign-in
+ *                         must not fail because typing the password took longer than the idle timeout
  */
 @ConfigurationProperties("gateway.security")
 public record SecurityProperties(
@@ -25,7 +28,8 @@ public record SecurityProperties(
         String afterLoginPath,
         String afterLogoutPath,
         Duration idleTimeout,
-        Duration absoluteTimeout) {
+        Duration absoluteTimeout,
+        Duration signInTimeout) {
 
     public SecurityProperties {
         issuerUri = issuerUri.endsWith("/") ? issuerUri.substring(0, issuerUri.length() - 1) : issuerUri;
@@ -33,6 +37,7 @@ public record SecurityProperties(
         afterLogoutPath = afterLogoutPath == null ? "/" : afterLogoutPath;
         idleTimeout = idleTimeout == null ? Duration.ofMinutes(15) : idleTimeout;
         absoluteTimeout = absoluteTimeout == null ? Duration.ofHours(8) : absoluteTimeout;
+        signInTimeout = signInTimeout == null ? Duration.ofMinutes(10) : signInTimeout;
     }
 
     public String openIdConnectEndpoint(String name) {

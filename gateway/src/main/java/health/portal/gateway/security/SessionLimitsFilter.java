@@ -1,6 +1,7 @@
 package health.portal.gateway.security;
 
 import org.springframework.core.Ordered;
+import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -10,10 +11,14 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
- * Applies the idle timeout to every browser session and ends sessions older than the absolute limit, whatever
- * their activity. Runs before Spring Security reads the session, so an ended session is simply not signed in.
+ * Applies the idle timeout to every signed-in browser session and ends sessions older than the absolute limit,
+ * whatever their activity (and the Keycloak session with it). Runs before Spring Security reads the session, so an
+ * ended session is simply not signed in. A session not signed in yet keeps the sign-in allowance it was created with
+ * ({@code spring.session.timeout}): it holds only the authorization request while the person is at Keycloak's pages.
  */
 @Component
 class SessionLimitsFilter implements WebFilter, Ordered {
@@ -22,14 +27,24 @@ class SessionLimitsFilter implements WebFilter, Ordered {
 
     private final Clock clock;
 
+    private final BiFunction<Map<String, Object>, String, Mono<Void>> endAtKeycloak;
+
     @org.springframework.beans.factory.annotation.Autowired
-    SessionLimitsFilter(SecurityProperties properties) {
-        this(properties, Clock.systemUTC());
+    SessionLimitsFilter(SecurityProperties properties, KeycloakSessionEnd keycloakSessionEnd) {
+        this(properties, Clock.systemUTC(), keycloakSessionEnd::end);
     }
 
     SessionLimitsFilter(SecurityProperties properties, Clock clock) {
+        this(properties, clock, (attributes, reason) -> Mono.empty());
+    }
+
+    SessionLimitsFilter(
+            SecurityProperties properties,
+            Clock clock,
+            BiFunction<Map<String, Object>, String, Mono<Void>> endAtKeycloak) {
         this.properties = properties;
         this.clock = clock;
+        this.endAtKeycloak = endAtKeycloak;
     }
 
     @Override
@@ -45,13 +60,22 @@ class SessionLimitsFilter implements WebFilter, Ordered {
             return Mono.empty();
         }
         if (session.getCreationTime().plus(properties.absoluteTimeout()).isBefore(Instant.now(clock))) {
-            session.getAttributes().clear();
-            return session.invalidate();
+            return endAtKeycloak
+                    .apply(Map.copyOf(session.getAttributes()), "absolute timeout")
+                    .then(Mono.defer(() -> {
+                        session.getAttributes().clear();
+                        return session.invalidate();
+                    }));
         }
-        if (!properties.idleTimeout().equals(session.getMaxIdleTime())) {
+        if (signedIn(session) && !properties.idleTimeout().equals(session.getMaxIdleTime())) {
             session.setMaxIdleTime(properties.idleTimeout());
         }
         return Mono.empty();
+    }
+
+    static boolean signedIn(WebSession session) {
+        return session.getAttributes()
+                .containsKey(WebSessionServerSecurityContextRepository.DEFAULT_SPRING_SECURITY_CONTEXT_ATTR_NAME);
     }
 
     @Override

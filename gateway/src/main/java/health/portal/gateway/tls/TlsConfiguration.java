@@ -20,6 +20,11 @@ class TlsConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(TlsConfiguration.class);
 
+    static {
+        // also here, not only in main(): tests and other launchers build the context without GatewayApplication.main
+        ClientRenegotiation.refuse();
+    }
+
     @Bean
     GeneratedCertificate generatedCertificate() {
         return new GeneratedCertificate();

@@ -14,8 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** The absolute session limit holds however active the session is; the idle timeout is applied to every session. */
+/** The absolute session limit holds however active the session is; the idle timeout is applied to every signed-in session. */
 class SessionLimitsFilterTest {
 
     private static final Instant SIGN_IN = Instant.parse("2026-11-26T08:00:00Z");
@@ -28,7 +31,8 @@ class SessionLimitsFilterTest {
             "/",
             "/",
             Duration.ofMinutes(15),
-            Duration.ofHours(8));
+            Duration.ofHours(8),
+            Duration.ofMinutes(10));
 
     @Test
     void aSessionOlderThanTheAbsoluteLimitIsEnded() {
@@ -37,6 +41,26 @@ class SessionLimitsFilterTest {
 
         WebSession seen = runFilter(session, SIGN_IN.plus(Duration.ofHours(8)).plusSeconds(1));
 
+        assertThat(seen.getAttributes()).isEmpty();
+    }
+
+    @Test
+    void endingASessionAtTheAbsoluteLimitEndsItsKeycloakSessionWithItsTokens() {
+        WebSession session = activeSession();
+        session.getAttributes().put(KeycloakSessionEnd.AUTHORIZED_CLIENTS, "tokens of the session");
+        List<Map<String, Object>> ended = new ArrayList<>();
+        SessionLimitsFilter filter = new SessionLimitsFilter(
+                properties, Clock.fixed(SIGN_IN.plus(Duration.ofHours(9)), ZoneOffset.UTC), (attributes, reason) -> {
+                    ended.add(attributes);
+                    return Mono.empty();
+                });
+
+        WebSession seen = runFilter(filter, session);
+
+        assertThat(ended)
+                .singleElement()
+                .satisfies(attributes -> assertThat(attributes)
+                        .containsEntry(KeycloakSessionEnd.AUTHORIZED_CLIENTS, "tokens of the session"));
         assertThat(seen.getAttributes()).isEmpty();
     }
 
@@ -51,6 +75,17 @@ class SessionLimitsFilterTest {
         assertThat(seen.getMaxIdleTime()).isEqualTo(Duration.ofMinutes(15));
     }
 
+    @Test
+    void aSessionNotSignedInYetKeepsTheSignInAllowance() {
+        WebSession session = activeSession();
+        session.setMaxIdleTime(Duration.ofMinutes(10));
+        session.getAttributes().put("authorization request", "state and PKCE verifier");
+
+        WebSession seen = runFilter(session, SIGN_IN.plusSeconds(30));
+
+        assertThat(seen.getMaxIdleTime()).isEqualTo(Duration.ofMinutes(10));
+    }
+
     private static WebSession activeSession() {
         InMemoryWebSessionStore store = new InMemoryWebSessionStore();
         store.setClock(Clock.fixed(SIGN_IN, ZoneOffset.UTC));
@@ -60,11 +95,14 @@ class SessionLimitsFilterTest {
     }
 
     private WebSession runFilter(WebSession session, Instant now) {
+        return runFilter(new SessionLimitsFilter(properties, Clock.fixed(now, ZoneOffset.UTC)), session);
+    }
+
+    private static WebSession runFilter(SessionLimitsFilter filter, WebSession session) {
         MockServerWebExchange exchange = MockServerWebExchange.builder(MockServerHttpRequest.get("/api/me")
                         .cookie(new HttpCookie(SessionConfiguration.COOKIE_NAME, session.getId())))
                 .session(session)
                 .build();
-        SessionLimitsFilter filter = new SessionLimitsFilter(properties, Clock.fixed(now, ZoneOffset.UTC));
         filter.filter(exchange, ignored -> Mono.empty()).block();
         return exchange.getSession().block();
     }
