@@ -15,9 +15,14 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Browser sign-in through the gateway (backend-for-frontend): authorization code + PKCE through Keycloak's real
@@ -86,6 +91,46 @@ class BrowserSessionTest extends GatewayTestBase {
         assertThat(session.path("authenticated").asBoolean()).isTrue();
         assertThat(session.path("subject").asString()).isEqualTo(user.userId());
         assertThat(session.toString()).doesNotContain("eyJ");
+    }
+
+    @Test
+    void thePagesFirstRequestsAtOnceAllFindTheSignedInSession() throws Exception {
+        TestUser user = patient("browser-first-requests");
+        PortalBrowser browser = portalBrowser();
+        signIn(browser, user);
+        String cookie = SESSION_COOKIE + "=" + browser.cookie("https://localhost:" + port, SESSION_COOKIE);
+
+        // as the portal page does after the sign-in redirect: its first calls in parallel, every one with the cookie
+        // the sign-in response set, none seeing another's answer
+        HttpClient http = client();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(http.sendAsync(
+                    request("/auth/session", PortalBrowser.CLIENT_ADDRESS)
+                            .header("Cookie", cookie)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            answers.add(call.get(30, TimeUnit.SECONDS));
+        }
+        assertThat(answers)
+                .extracting(answer ->
+                        JSON.readTree(answer.body()).path("authenticated").asBoolean())
+                .containsOnly(true);
+        // and no answer hands the browser another session: the last cookie set wins, an empty session's signs it out
+        assertThat(answers)
+                .flatExtracting(answer -> answer.headers().allValues("Set-Cookie"))
+                .noneMatch(c -> c.startsWith(SESSION_COOKIE + "="));
+        HttpResponse<String> later = send(
+                http,
+                request("/auth/session", PortalBrowser.CLIENT_ADDRESS)
+                        .header("Cookie", cookie)
+                        .GET()
+                        .build());
+        assertThat(JSON.readTree(later.body()).path("subject").asString()).isEqualTo(user.userId());
     }
 
     @Test

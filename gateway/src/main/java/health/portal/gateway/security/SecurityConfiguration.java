@@ -39,6 +39,7 @@ import org.springframework.security.web.server.authentication.RedirectServerAuth
 import org.springframework.security.web.server.authentication.logout.HeaderWriterServerLogoutHandler;
 import org.springframework.security.web.server.authentication.logout.WebSessionServerLogoutHandler;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.security.web.server.header.ClearSiteDataServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.ClearSiteDataServerHttpHeadersWriter.Directive;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
@@ -142,6 +143,7 @@ class SecurityConfiguration {
                                 .getExchange()
                                 .getSession()
                                 .doOnNext(session -> session.setMaxIdleTime(properties.idleTimeout()))
+                                .then(csrfTokenNow(webFilterExchange.getExchange()))
                                 .then(afterLogin.onAuthenticationSuccess(webFilterExchange, authentication)))
                         .authenticationFailureHandler((webFilterExchange, ex) -> {
                             // the OAuth2 error code only (authorization_request_not_found, invalid_grant, ...): the
@@ -190,6 +192,18 @@ class SecurityConfiguration {
      */
     static Consumer<OAuth2AuthorizationRequest.Builder> alwaysAskForCredentials() {
         return request -> request.additionalParameters(parameters -> parameters.put("prompt", "login"));
+    }
+
+    /**
+     * The session's CSRF token, made in the sign-in response if the session has none yet. Spring saves a new token
+     * with a new session id (fixation protection); left to the first request after sign-in, that change races the
+     * page's other first requests, which still carry the old id: they find no session, start an empty one and its
+     * cookie replaces the signed-in one (seen as a sign-in that shows the name and then is gone). Made here, the id
+     * changes in the one response that sets the signed-in cookie anyway, and later requests only read the token.
+     */
+    private static Mono<Void> csrfTokenNow(ServerWebExchange exchange) {
+        Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());
+        return token != null ? token.then() : Mono.empty();
     }
 
     private static Mono<MatchResult> needsCsrfProtection(org.springframework.web.server.ServerWebExchange exchange) {
