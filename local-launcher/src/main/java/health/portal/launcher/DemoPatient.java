@@ -30,22 +30,37 @@ public final class DemoPatient {
 
     public record Credentials(String username, String password, String patientId) {}
 
+    /** A sandbox patient who enrolls as one: the EMR's id and birth date, and the account's user ID and e-mail. */
+    public record Enrollee(String patientId, String birthDate, String username, String password, String email) {}
+
+    /** The demo patient of every local run. */
+    public static final Enrollee ALEX =
+            new Enrollee(PATIENT_ID, BIRTH_DATE, USERNAME, PASSWORD, "alex.rivera@example.org");
+
+    /** The sandbox's second demo patient (demo-sam), for tests that need another patient's token. */
+    public static final Enrollee SAM =
+            new Enrollee("demo-sam", "1979-11-02", "sam.okafor", "Demo-portal-2026-sam", "sam.okafor@example.org");
+
     private DemoPatient() {}
 
     public static Credentials enroll(LocalPortal stack) {
+        return enroll(stack, ALEX);
+    }
+
+    public static Credentials enroll(LocalPortal stack, Enrollee patient) {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String identity = "http://localhost:" + stack.ports().identity();
-        // a named member of the front desk, signed in with password and one-time code, issues Alex's code
-        StaffUser frontDesk =
-                stack.keycloak().createStaffUser("demo.frontdesk", "Casey", "Nguyen", List.of("front-desk"));
+        // a named member of the front desk, signed in with password and one-time code, issues the patient's code
+        StaffUser frontDesk = stack.keycloak()
+                .createStaffUser("frontdesk." + patient.username(), "Casey", "Nguyen", List.of("front-desk"));
         String staffToken = stack.keycloak().staffSignIn(frontDesk).accessToken();
 
         JsonNode code = post(
                 http,
                 identity + "/internal/staff/activation-codes",
                 staffToken,
-                Map.of("patientId", PATIENT_ID, "birthDate", BIRTH_DATE));
+                Map.of("patientId", patient.patientId(), "birthDate", patient.birthDate()));
         JsonNode terms = get(http, identity + "/api/terms/current");
         post(
                 http,
@@ -55,18 +70,18 @@ public final class DemoPatient {
                         "activationCode",
                         code.path("code").asString(),
                         "dateOfBirth",
-                        BIRTH_DATE,
+                        patient.birthDate(),
                         "username",
-                        USERNAME,
+                        patient.username(),
                         "password",
-                        PASSWORD,
+                        patient.password(),
                         "email",
-                        "alex.rivera@example.org",
+                        patient.email(),
                         "termsVersion",
                         terms.path("version").asString(),
                         "acceptTerms",
                         true));
-        return new Credentials(USERNAME, PASSWORD, PATIENT_ID);
+        return new Credentials(patient.username(), patient.password(), patient.patientId());
     }
 
     private static JsonNode post(HttpClient http, String url, String bearer, Map<String, Object> body) {

@@ -32,6 +32,7 @@ public final class Launcher {
                         },
                         "portal-stop"));
         DemoPatient.Credentials demo = DemoPatient.enroll(stack);
+        DemoBilling.lastMonthsStatements(stack);
         long seconds = Duration.ofNanos(System.nanoTime() - begin).toSeconds();
         System.out.printf(
                 """
@@ -41,6 +42,10 @@ public final class Launcher {
                  Open:      %s   (self-signed certificate for local runs)
                  Sign in:   user %s   password %s   (patient %s)
                  Keycloak:  %s   (admin / admin)
+                 Operator:  %s/maintenance   (user %s   password %s)
+                 Mail:      %s   (notices and Keycloak mail, SMTP 127.0.0.1:%d)
+                 Paper:     %s   (paper-mail batches for the mail vendor)
+                 Billing:   client %s   secret %s   (the billing system's postings, billing-service/API.md)
                  Logs:      %s
                  Stop:      Ctrl-C
                 ================================================================
@@ -51,6 +56,14 @@ public final class Launcher {
                 demo.password(),
                 demo.patientId(),
                 stack.keycloak().baseUrl(),
+                stack.gatewayManagementUrl(),
+                stack.operatorUsername(),
+                stack.operatorPassword(),
+                stack.mailbox().toAbsolutePath(),
+                stack.ports().smtp(),
+                stack.paperMailFolder().toAbsolutePath(),
+                stack.billingSystemClientId(),
+                stack.billingSystemClientSecret(),
                 logs.toAbsolutePath());
         stopped.await();
     }

@@ -7,6 +7,7 @@ import health.portal.infra.process.FreePorts;
 import health.portal.infra.process.InfrastructureSettings;
 import health.portal.infra.process.LoopbackTls;
 import health.portal.infra.redis.RedisServer;
+import health.portal.infra.smtp.SmtpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class LocalPortal implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalPortal.class);
     static final List<String> DATABASES = List.of("identity", "messaging", "billing");
+    /** The sender of the patients' notices in local runs. */
+    static final String NOTICES_FROM = "Patient Portal <no-reply@portal.localhost>";
 
     private final PortPlan ports;
     private final Path root;
@@ -44,10 +47,16 @@ public final class LocalPortal implements AutoCloseable {
     private final List<AutoCloseable> started = Collections.synchronizedList(new ArrayList<>());
     /** Made for this run: Keycloak takes them at realm import, the services from their arguments. */
     private final Map<String, String> clientSecrets = KeycloakServer.newClientSecrets();
+    /** The gateway's management-port credential, new with every run (the gateway has no default). */
+    private final String operatorPassword = PostgresServer.randomPassword();
+    /** records-service's sealing key pair, new with every run: messaging-service seals waiting messages to it. */
+    private final SealingKeys sealing = SealingKeys.generate();
 
     private KeycloakServer keycloak;
     private PostgresServer postgres;
     private RedisServer redis;
+    private SmtpServer smtp;
+    private DemoMailbox mailbox;
 
     private LocalPortal(PortPlan ports, Path root, Path logs, int sandboxPatients, Tuning tuning) {
         this.ports = ports;
@@ -102,6 +111,48 @@ public final class LocalPortal implements AutoCloseable {
         return logs;
     }
 
+    /** The run's SMTP server (GreenMail): every mail the portal sent, for the end-to-end tests. */
+    public SmtpServer smtp() {
+        return smtp;
+    }
+
+    /** The file that lists every mail of this run (recipient and subject). */
+    public Path mailbox() {
+        return mailbox.file();
+    }
+
+    /**
+     * Where billing-service writes the paper-mail batches (the mail vendor's drop folder), under the run's folder: a
+     * local run's vendor is whoever opens it.
+     */
+    public Path paperMailFolder() {
+        return logs.resolve("paper-mail");
+    }
+
+    /** The client the hospital's billing system posts charges and payments with (client credentials). */
+    public String billingSystemClientId() {
+        return "billing-system";
+    }
+
+    /** That client's secret, new with every run, for a local operator standing in for the billing system. */
+    public String billingSystemClientSecret() {
+        return clientSecrets.get("BILLING_SYSTEM_CLIENT_SECRET");
+    }
+
+    /** The gateway's management port (maintenance switch, metrics), reachable from this machine only. */
+    public String gatewayManagementUrl() {
+        return "http://127.0.0.1:" + ports.gatewayManagement() + "/actuator";
+    }
+
+    /** User name of the operator credential the management port asks for (HTTP Basic). */
+    public String operatorUsername() {
+        return "operator";
+    }
+
+    public String operatorPassword() {
+        return operatorPassword;
+    }
+
     private void startAll() {
         long begin = System.nanoTime();
         checkPortsFree();
@@ -121,29 +172,29 @@ public final class LocalPortal implements AutoCloseable {
                                                 "health.portal.infra.kafka.KafkaBroker",
                                                 String.valueOf(ports.kafka()))))
                         .toList());
-        ChildProcess smtp = javaProcess(
-                "smtp",
-                Stream.concat(
-                                Stream.of("-Xmx96m"),
-                                Stream.concat(
-                                        classpath.stream(),
-                                        Stream.of("health.portal.infra.smtp.SmtpServer", String.valueOf(ports.smtp()))))
-                        .toList());
-        CompletableFuture<KeycloakServer> keycloakStart = CompletableFuture.supplyAsync(
-                () -> KeycloakServer.start(ports.keycloak(), ports.keycloakManagement(), logs, clientSecrets));
+        // in this JVM, so that the run's mail can be listed (DemoMailbox) and read by the end-to-end tests
+        smtp = SmtpServer.start(ports.smtp());
+        started.add(smtp);
+        mailbox = DemoMailbox.start(smtp, logs.resolve("mailbox.txt"));
+        started.add(mailbox);
+        CompletableFuture<KeycloakServer> keycloakStart = CompletableFuture.supplyAsync(() -> KeycloakServer.start(
+                ports.keycloak(),
+                ports.keycloakManagement(),
+                logs,
+                clientSecrets,
+                new KeycloakServer.Smtp("127.0.0.1", ports.smtp())));
 
         List<ServicePlan> services = services();
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         ready.add(CompletableFuture.runAsync(() ->
                 kafka.awaitReady(Duration.ofMinutes(2), () -> FreePorts.isListening("127.0.0.1", ports.kafka()))));
-        ready.add(CompletableFuture.runAsync(
-                () -> smtp.awaitReady(Duration.ofMinutes(1), () -> FreePorts.isListening("127.0.0.1", ports.smtp()))));
         for (ServicePlan service : services) {
             List<String> jvmOptions = tuning.serviceJvmOptions().isEmpty()
                     ? List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
                     : tuning.serviceJvmOptions();
             ChildProcess process = javaProcess(
                     service.name(),
+                    service.environment(),
                     Stream.of(
                                     jvmOptions.stream(),
                                     Stream.of(
@@ -158,6 +209,10 @@ public final class LocalPortal implements AutoCloseable {
         }
         keycloak = keycloakStart.join();
         started.add(keycloak);
+        if (ports.gatewayHttps() != PortPlan.fixed().gatewayHttps()) {
+            // the realm file lets browsers back only to the fixed port; a run on other ports (tests) adds its own
+            keycloak.allowBrowserOrigin("portal-web", gatewayUrl());
+        }
         try {
             CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
@@ -195,7 +250,13 @@ public final class LocalPortal implements AutoCloseable {
                                 // tests
                                 "--spring.grpc.server.ssl.enabled=false",
                                 "--spring.grpc.server.host=127.0.0.1",
-                                "--records.emr.base-url=http://localhost:" + ports.emrSandbox() + "/fhir"))));
+                                "--records.emr.base-url=http://localhost:" + ports.emrSandbox() + "/fhir")),
+                // the private key in the environment, not on a command line that ps shows
+                Map.of(
+                        "RECORDS_SEALING_KEY_ID",
+                        sealing.keyId(),
+                        "RECORDS_SEALING_PRIVATE_KEY",
+                        sealing.privateKeyPem())));
         for (String db : DATABASES) {
             int port = switch (db) {
                 case "identity" -> ports.identity();
@@ -208,7 +269,7 @@ public final class LocalPortal implements AutoCloseable {
                     "http://localhost:" + port + "/actuator/health",
                     concat(
                             concat(
-                                    concat(common, serviceSecrets(db)),
+                                    concat(concat(common, serviceSecrets(db)), serviceSettings(db)),
                                     db.equals("identity") ? identityDatabase() : adminDatabase()),
                             List.of(
                                     "--server.port=" + port,
@@ -231,13 +292,25 @@ public final class LocalPortal implements AutoCloseable {
                                 "--management.server.port=" + ports.gatewayManagement(),
                                 "--gateway.security.issuer-uri=" + issuer,
                                 "--gateway.security.web-client-secret=" + clientSecrets.get("PORTAL_WEB_CLIENT_SECRET"),
+                                "--gateway.operator.username=" + operatorUsername(),
+                                "--gateway.operator.password=" + operatorPassword,
+                                // new with every run, like the client secrets: a local session dies with its run
+                                "--gateway.session.encryption-keys=local:" + randomSessionKey(),
                                 "--spring.data.redis.host=" + redis.host(),
                                 "--spring.data.redis.port=" + redis.port(),
                                 "--IDENTITY_SERVICE_URI=http://localhost:" + ports.identity(),
+                                "--MESSAGING_SERVICE_URI=http://localhost:" + ports.messaging(),
+                                "--BILLING_SERVICE_URI=http://localhost:" + ports.billing(),
                                 "--spring.grpc.client.channels.records.address=static://localhost:"
                                         + ports.recordsGrpc(),
                                 "--spring.grpc.client.channels.records.negotiation-type=plaintext"))));
         return plans;
+    }
+
+    private static String randomSessionKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     private List<String> adminDatabase() {
@@ -262,10 +335,14 @@ public final class LocalPortal implements AutoCloseable {
     }
 
     private ChildProcess javaProcess(String name, List<String> arguments) {
+        return javaProcess(name, Map.of(), arguments);
+    }
+
+    private ChildProcess javaProcess(String name, Map<String, String> environment, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(arguments);
-        ChildProcess process = ChildProcess.start(name, command, Map.of(), root, logs.resolve(name + ".log"));
+        ChildProcess process = ChildProcess.start(name, command, environment, root, logs.resolve(name + ".log"));
         started.add(process);
         return process;
     }
@@ -330,11 +407,76 @@ public final class LocalPortal implements AutoCloseable {
                 .build();
     }
 
-    /** Each service gets its own client secret and nobody else's; only identity-service has one today. */
+    /** Each service gets its own client secret and nobody else's. */
     private List<String> serviceSecrets(String db) {
-        return db.equals("identity")
-                ? List.of("--portal.keycloak.client-secret=" + clientSecrets.get("IDENTITY_KEYCLOAK_CLIENT_SECRET"))
-                : List.of();
+        return switch (db) {
+            case "identity" ->
+                List.of("--portal.keycloak.client-secret=" + clientSecrets.get("IDENTITY_KEYCLOAK_CLIENT_SECRET"));
+            case "messaging" ->
+                List.of("--portal.messaging.keycloak.client-secret="
+                        + clientSecrets.get("MESSAGING_SERVICE_CLIENT_SECRET"));
+            case "billing" ->
+                List.of("--billing.keycloak.client-secret=" + clientSecrets.get("BILLING_SERVICE_CLIENT_SECRET"));
+            default -> List.of();
+        };
+    }
+
+    private List<String> serviceSettings(String db) {
+        return switch (db) {
+            case "messaging" -> messagingSettings();
+            case "billing" -> billingSettings();
+            default -> List.of();
+        };
+    }
+
+    /**
+     * messaging-service: its service account at Keycloak (for records-service and identity-service's contacts), the
+     * public half of records-service's sealing key, records-service over loopback plaintext like the gateway, and
+     * the notices' links and mail.
+     */
+    private List<String> messagingSettings() {
+        return List.of(
+                "--portal.messaging.keycloak.token-uri=" + tokenUri(),
+                "--portal.messaging.keycloak.client-id=messaging-service",
+                "--portal.messaging.sealing.key-id=" + sealing.keyId(),
+                "--portal.messaging.sealing.public-key=" + sealing.publicKeyPem(),
+                "--spring.grpc.client.channels.records.negotiation-type=plaintext",
+                "--portal.notices.portal-url=" + gatewayUrl(),
+                "--portal.notices.from=" + NOTICES_FROM,
+                "--portal.notices.contacts-uri=http://localhost:" + ports.identity());
+    }
+
+    /**
+     * billing-service: its service account at Keycloak (for records-service's billing rpcs), records-service over
+     * loopback plaintext, the billing system's client as the one poster, and the mail vendor's drop folder.
+     */
+    private List<String> billingSettings() {
+        emptyPaperMailFolder();
+        return List.of(
+                "--billing.keycloak.token-uri=" + tokenUri(),
+                "--billing.keycloak.client-id=billing-service",
+                "--spring.grpc.client.channels.records.negotiation-type=plaintext",
+                "--billing.posting.clients=" + billingSystemClientId(),
+                "--billing.paper-mail.drop-folder=" + paperMailFolder().toAbsolutePath());
+    }
+
+    /** A run starts from a clean state: no batches of an earlier run's statements, which its database forgot. */
+    private void emptyPaperMailFolder() {
+        try {
+            Files.createDirectories(paperMailFolder());
+            try (Stream<Path> files = Files.list(paperMailFolder())) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Files.delete(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String tokenUri() {
+        return "http://localhost:" + ports.keycloak() + "/realms/" + KeycloakServer.REALM
+                + "/protocol/openid-connect/token";
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -14,14 +14,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -33,6 +32,7 @@ import java.util.function.Consumer;
  * the FHIR sandbox), driven from outside like a patient's phone: sign in through Keycloak's login form, then call the
  * gateway over HTTPS.
  */
+@ExtendWith(SharedStack.class)
 class PortalSmokeIT {
 
     static LocalPortal stack;
@@ -40,17 +40,10 @@ class PortalSmokeIT {
 
     @BeforeAll
     static void startPortal() {
-        stack = LocalPortal.start(PortPlan.free(), Path.of("target", "e2e-logs"), 10);
-        DemoPatient.Credentials demo = DemoPatient.enroll(stack);
+        stack = SharedStack.running().portal();
+        DemoPatient.Credentials demo = SharedStack.running().alex();
         demoTokens = BrowserSignIn.signIn(
                 stack.keycloak(), "portal-mobile", null, "http://127.0.0.1/callback", demo.username(), demo.password());
-    }
-
-    @AfterAll
-    static void stopPortal() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test
@@ -87,6 +80,22 @@ class PortalSmokeIT {
 
         assertThat(me.statusCode()).isEqualTo(401);
         assertNoStore(me);
+    }
+
+    /** As after `./mvnw -Plocal package`: the demo's month-end run left last month's statement, paperless. */
+    @Test
+    void theDemoPatientsBillingSummaryHasLastMonthsStatement() throws Exception {
+        HttpResponse<String> summary = get("/api/billing/summary", demoTokens.accessToken());
+
+        assertThat(summary.statusCode()).as(summary.body()).isEqualTo(200);
+        String lastMonthEnd = java.time.YearMonth.now(java.time.ZoneId.of("America/New_York"))
+                .minusMonths(1)
+                .atEndOfMonth()
+                .toString();
+        assertThat(summary.body())
+                .contains("\"periodEnd\":\"" + lastMonthEnd + "\"")
+                .contains("\"delivery\":\"PAPERLESS\"");
+        assertNoStore(summary);
     }
 
     @Test
