@@ -1,5 +1,6 @@
 package health.portal.benchmarks;
 
+import health.portal.benchmarks.messaging.MessagingBenchmark;
 import health.portal.benchmarks.proxy.GatewayOverheadBenchmark;
 import health.portal.benchmarks.records.RecordsBenchmark;
 import health.portal.benchmarks.report.MarkdownReport;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Runs the benchmarks named on the command line ({@code records}, {@code gateway-overhead} or {@code all}) and
+ * Runs the benchmarks named on the command line ({@code records}, {@code gateway-overhead}, {@code messaging} or {@code all}) and
  * writes their results to docs/benchmarks/. Started by {@code ./mvnw -Pbenchmark -pl benchmarks -am package
  * -DskipTests -Dbenchmark=...}; never part of {@code ./mvnw verify}.
  */
@@ -34,7 +35,7 @@ public final class Benchmarks {
                                 "run from the project checkout: the benchmarks start the jars built under each module's target/"));
         Settings settings = Settings.fromSystemProperties(root);
         String which = args.length > 0 ? args[0] : "all";
-        List<String> known = List.of("records", "gateway-overhead", "all");
+        List<String> known = List.of("records", "gateway-overhead", "messaging", "all");
         if (!known.contains(which)) {
             throw new IllegalArgumentException("unknown benchmark " + which + "; one of " + known);
         }
@@ -64,6 +65,18 @@ public final class Benchmarks {
                     settings.serviceJvm(),
                     work.resolve("records/logs")));
             System.out.println("Wrote " + report.writeTo(settings.output().resolve("records-summary.md")));
+            System.out.println(report.text());
+        }
+        if (which.equals("messaging") || which.equals("all")) {
+            MarkdownReport report = MessagingBenchmark.run(new MessagingBenchmark.Parameters(
+                    settings.clients(),
+                    settings.messagingWarmup(),
+                    settings.messagingDuration(),
+                    settings.noticeSamples(),
+                    settings.maxRequests(),
+                    settings.serviceJvm(),
+                    work.resolve("messaging/logs")));
+            System.out.println("Wrote " + report.writeTo(settings.output().resolve("messaging.md")));
             System.out.println(report.text());
         }
     }

@@ -16,6 +16,9 @@ record Settings(
         Duration grpcDuration,
         Duration proxyWarmup,
         Duration proxyDuration,
+        Duration messagingWarmup,
+        Duration messagingDuration,
+        int noticeSamples,
         long maxRequests,
         List<String> serviceJvm,
         Path output) {
@@ -31,6 +34,9 @@ record Settings(
                 seconds("bench.grpcDuration", 120),
                 seconds("bench.proxyWarmup", 20),
                 seconds("bench.proxyDuration", 60),
+                seconds("bench.messagingWarmup", 20),
+                seconds("bench.messagingDuration", 60),
+                integer("bench.noticeSamples", 50),
                 Long.parseLong(System.getProperty("bench.maxRequests", "5000000")),
                 Arrays.stream(System.getProperty("bench.serviceJvm", "-Xmx512m -XX:+UseSerialGC")
                                 .trim()

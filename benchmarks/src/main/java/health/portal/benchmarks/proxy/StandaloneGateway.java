@@ -79,10 +79,14 @@ public final class StandaloneGateway implements AutoCloseable {
                     "--management.server.port=" + FreePorts.find(),
                     "--gateway.security.issuer-uri=" + issuer,
                     "--gateway.security.web-client-secret=" + keycloak.clientSecret("portal-web"),
+                    // required by the gateway; the benchmark never calls the management port
+                    "--gateway.operator.password=" + UUID.randomUUID(),
                     "--spring.data.redis.host=" + redis.host(),
                     "--spring.data.redis.port=" + redis.port(),
                     "--gateway.redis-key-prefix=" + prefix,
-                    "--spring.session.redis.namespace=" + prefix + "session",
+                    "--spring.session.data.redis.namespace=" + prefix + "session",
+                    // a new session key per run: its sessions die with it
+                    "--gateway.session.encryption-keys=bench:" + randomKey(),
                     "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort,
                     "--IDENTITY_SERVICE_URI=" + backendUrl,
                     // never called here; a plaintext channel to a closed port costs nothing
@@ -146,5 +150,11 @@ public final class StandaloneGateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 }

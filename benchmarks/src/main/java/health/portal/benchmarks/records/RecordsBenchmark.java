@@ -82,7 +82,7 @@ public final class RecordsBenchmark {
                 "--gateway.rate-limit.per-address=1000000000",
                 "--gateway.rate-limit.per-user=1000000000",
                 "--gateway.redis-key-prefix=" + redisPrefix,
-                "--spring.session.redis.namespace=" + redisPrefix + "session");
+                "--spring.session.data.redis.namespace=" + redisPrefix + "session");
         LocalPortal.Tuning tuning =
                 new LocalPortal.Tuning(parameters.serviceJvm(), Map.of("gateway", gatewayArguments));
         long begin = System.nanoTime();
