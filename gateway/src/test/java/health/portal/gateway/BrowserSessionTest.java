@@ -181,6 +181,58 @@ class BrowserSessionTest extends GatewayTestBase {
     }
 
     @Test
+    void parallelRequestsNearTheTokensExpiryRefreshItOnceAndTheSessionLives() throws Exception {
+        // every call is within the refresh margin; Keycloak allows no reuse of a refresh token (rotation): requests
+        // that each refreshed with the session's one refresh token would have Keycloak end the session
+        KeycloakAdmin.setClientAttribute(KEYCLOAK, "portal-web", "access.token.lifespan", "20");
+        try {
+            TestUser user = patient("refresh-parallel");
+            PortalBrowser browser = portalBrowser();
+            signIn(browser, user);
+            String cookie = SESSION_COOKIE + "=" + browser.cookie("https://localhost:" + port, SESSION_COOKIE);
+            HttpClient http = client();
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(http.sendAsync(
+                        request("/api/me", PortalBrowser.CLIENT_ADDRESS)
+                                .header("Cookie", cookie)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> call : calls) {
+                HttpResponse<String> me = call.get(30, TimeUnit.SECONDS);
+                assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+                assertThat(JSON.readTree(me.body()).path("authorization").asString())
+                        .startsWith("Bearer ");
+            }
+            // still signed in, and the next refresh (with the rotated token) works too
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> me = send(
+                        http,
+                        request("/api/me", PortalBrowser.CLIENT_ADDRESS)
+                                .header("Cookie", cookie)
+                                .GET()
+                                .build());
+                assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+            }
+        } finally {
+            KeycloakAdmin.setClientAttribute(KEYCLOAK, "portal-web", "access.token.lifespan", null);
+        }
+        // the realm's lifespan again for the tests after this one (a token within the margin refreshes every call)
+        PortalBrowser fresh = portalBrowser();
+        signIn(fresh, patient("refresh-parallel-after"));
+        SignedJWT relayed = SignedJWT.parse(JSON.readTree(fresh.get("/api/me").body())
+                .path("authorization")
+                .asString()
+                .substring("Bearer ".length()));
+        long lifespan = (relayed.getJWTClaimsSet().getExpirationTime().getTime()
+                        - relayed.getJWTClaimsSet().getIssueTime().getTime())
+                / 1000;
+        assertThat(lifespan).isGreaterThan(60);
+    }
+
+    @Test
     void pkceIsUsedForTheAuthorizationRequest() {
         HttpResponse<String> start = portalBrowser().get("/oauth2/authorization/keycloak");
         assertThat(start.statusCode()).isEqualTo(302);

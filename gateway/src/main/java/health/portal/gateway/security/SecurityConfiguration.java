@@ -48,6 +48,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -256,18 +257,21 @@ class SecurityConfiguration {
         return new WebSessionServerOAuth2AuthorizedClientRepository();
     }
 
+    /** A session's access token is refreshed when it has less than this to live. */
+    private static final Duration REFRESH_MARGIN = Duration.ofSeconds(30);
+
     /** Used by TokenRelay and the records API: hands out the session's access token, refreshed when near expiry. */
     @Bean
     ReactiveOAuth2AuthorizedClientManager authorizedClientManager(
             ReactiveClientRegistrationRepository registrations, ServerOAuth2AuthorizedClientRepository repository) {
         ReactiveOAuth2AuthorizedClientProvider provider = ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
                 .authorizationCode()
-                .refreshToken(refresh -> refresh.clockSkew(Duration.ofSeconds(30)))
+                .refreshToken(refresh -> refresh.clockSkew(REFRESH_MARGIN))
                 .build();
         DefaultReactiveOAuth2AuthorizedClientManager manager =
                 new DefaultReactiveOAuth2AuthorizedClientManager(registrations, repository);
         manager.setAuthorizedClientProvider(provider);
-        return manager;
+        return new SingleRefreshAuthorizedClientManager(manager, repository, REFRESH_MARGIN, Clock.systemUTC());
     }
 
     private static String signInError(AuthenticationException e) {

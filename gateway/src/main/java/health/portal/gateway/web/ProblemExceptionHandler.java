@@ -9,10 +9,12 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.server.WebSession;
 import reactor.core.publisher.Mono;
 
 /**
@@ -69,6 +71,22 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
                     "Service Unavailable",
                     defaultDetail(HttpStatus.SERVICE_UNAVAILABLE));
             headers.set(HttpHeaders.RETRY_AFTER, "30");
+        } else if (causedBy(ex, ClientAuthorizationException.class)) {
+            // The session's tokens cannot be renewed (Keycloak ended its session, or the refresh token was spent):
+            // the session is over. Signed out cleanly, the page offers the sign-in again; not a server error.
+            log.warn(
+                    "{} {}: the session's tokens could not be renewed, session ended: {}",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    ex.getMessage());
+            ProblemDetail ended = Problems.problem(
+                    HttpStatus.UNAUTHORIZED,
+                    Problems.UNAUTHENTICATED,
+                    "Unauthorized",
+                    "Your session has ended. Please sign in again.");
+            return exchange.getSession()
+                    .flatMap(WebSession::invalidate)
+                    .then(ReactiveProblems.write(exchange, ended, headers));
         } else {
             log.error(
                     "Unhandled error on {} {}",
