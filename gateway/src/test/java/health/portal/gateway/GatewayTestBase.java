@@ -72,7 +72,8 @@ abstract class GatewayTestBase {
 
     static final int ENROLLMENT_LIMIT = 5;
 
-    static final int USER_LIMIT = 40;
+    /** Above what a test's page loads send (the portal page makes a dozen calls per load), below the address limit. */
+    static final int USER_LIMIT = 80;
 
     static final int ADDRESS_LIMIT = 100;
 

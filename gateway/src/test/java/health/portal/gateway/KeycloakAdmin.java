@@ -54,7 +54,8 @@ final class KeycloakAdmin {
                 .get(0);
         ObjectNode attributes = (ObjectNode) client.path("attributes");
         if (value == null) {
-            attributes.remove(name);
+            // Keycloak keeps an attribute the update leaves out; empty is "not set" (the client inherits the realm's)
+            attributes.put(name, "");
         } else {
             attributes.put(name, value);
         }

@@ -122,7 +122,9 @@ class PasskeyTest extends GatewayTestBase {
             chromium.screenshot(page, "passkey-signed-in");
             JsonNode session = JSON.readTree(
                     (String) page.evaluate("() => fetch('/auth/session').then(response => response.text())"));
-            assertThat(session.path("authenticated").asBoolean()).isTrue();
+            assertThat(session.path("authenticated").asBoolean())
+                    .as(session.toString())
+                    .isTrue();
             assertThat(session.path("subject").asString()).isEqualTo(user.userId());
 
             // the device without the passkey: the same page waits for a user name and password
