@@ -5,18 +5,15 @@ import health.portal.infra.kafka.KafkaBroker;
 import health.portal.infra.postgres.PostgresServer;
 import health.portal.infra.postgres.ThrowawayDatabase;
 import health.portal.platform.events.Envelopes;
-import health.portal.platform.events.EventEnvelopeDeserializer;
 import health.portal.platform.events.Topics;
 import health.portal.platform.events.terms.TermsPublications;
+import health.portal.platform.events.testing.TopicRecorder;
 import health.portal.platform.security.terms.CurrentTerms;
 import health.portal.proto.events.v1.EventEnvelope;
 import health.portal.proto.events.v1.PatientEnrolled;
 import health.portal.testsupport.TestTokens;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -40,14 +37,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -70,15 +63,15 @@ public abstract class BillingTestBase {
     protected static final TestTokens tokens = TestTokens.shared();
     protected static final TestRecordsServer records = new TestRecordsServer();
     protected static final JsonMapper JSON = JsonMapper.builder().build();
+    /** What the service published (and, for billing, audited), from the start of the broker. */
+    protected static final TopicRecorder EVENTS = TopicRecorder.of(Topics.BILLING_EVENTS, Topics.AUDIT_EVENTS);
+    /** Raw records of those topics, to scan for what must never be there. */
+    protected static final List<byte[]> RAW_EVENTS = EVENTS.raw();
+
     protected static final Path DROP_FOLDER = tempFolder();
 
     private static final ThrowawayDatabase DATABASE = PostgresServer.shared().createThrowawayDatabase("billing");
     private static final HttpServer TOKEN_ENDPOINT = tokenEndpoint();
-    private static final Map<String, EventEnvelope> EVENTS = new ConcurrentHashMap<>();
-    /** Raw records of billing's topics, to scan for what must never be there. */
-    protected static final List<byte[]> RAW_EVENTS = new CopyOnWriteArrayList<>();
-
-    private static volatile Thread eventReader;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -116,7 +109,7 @@ public abstract class BillingTestBase {
         records.down.set(false);
         records.downFor.clear();
         await("the current terms of use", () -> currentTerms.version().isPresent());
-        startReadingEvents();
+        EVENTS.startReading();
     }
 
     protected static String newPatient() {
@@ -249,42 +242,6 @@ public abstract class BillingTestBase {
         }
     }
 
-    /** The events on billing's and the audit topic so far whose payload mentions this id, oldest first. */
-    protected static List<EventEnvelope> eventsAbout(String id) {
-        List<EventEnvelope> found = new ArrayList<>();
-        EVENTS.values().stream()
-                .filter(e -> e.getPayload().getValue().toStringUtf8().contains(id))
-                .sorted(Comparator.comparing(Envelopes::occurredAt))
-                .forEach(found::add);
-        return found;
-    }
-
-    protected static <T extends com.google.protobuf.Message> List<T> payloads(String id, Class<T> type) {
-        return eventsAbout(id).stream()
-                .flatMap(e -> Envelopes.payload(e, type).stream())
-                .toList();
-    }
-
-    private static synchronized void startReadingEvents() {
-        if (eventReader != null) {
-            return;
-        }
-        eventReader = Thread.ofPlatform().daemon().name("test-events").start(() -> {
-            try (KafkaConsumer<String, byte[]> consumer =
-                    KafkaBroker.shared().readerFromTheStart(new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(Topics.BILLING_EVENTS, Topics.AUDIT_EVENTS));
-                EventEnvelopeDeserializer envelopes = new EventEnvelopeDeserializer();
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        RAW_EVENTS.add(record.value());
-                        EventEnvelope envelope = envelopes.deserialize(record.topic(), record.value());
-                        EVENTS.put(envelope.getEventId(), envelope);
-                    }
-                }
-            }
-        });
-    }
-
     /** Keycloak's token endpoint as billing-service uses it: client credentials give a billing-service token. */
     private static HttpServer tokenEndpoint() {
         try {
@@ -312,5 +269,15 @@ public abstract class BillingTestBase {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The events so far whose payload mentions this id, oldest first. */
+    protected static List<EventEnvelope> eventsAbout(String id) {
+        return EVENTS.about(id);
+    }
+
+    /** The payloads of this type among {@link #eventsAbout}. */
+    protected static <T extends com.google.protobuf.Message> List<T> payloads(String id, Class<T> type) {
+        return EVENTS.payloads(id, type);
     }
 }

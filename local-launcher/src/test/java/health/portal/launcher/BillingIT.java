@@ -5,7 +5,6 @@ import static health.portal.launcher.StackCalls.JSON;
 import static health.portal.launcher.StackCalls.call;
 import static health.portal.launcher.StackCalls.json;
 import static health.portal.launcher.StackCalls.rowsOf;
-import static health.portal.launcher.StackCalls.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Download;
@@ -79,10 +78,8 @@ class BillingIT {
     @BeforeAll
     static void startPortal() {
         stack = SharedStack.running().portal();
-        DemoPatient.Credentials demo = SharedStack.running().alex();
-        alex = signIn(stack, demo.username(), demo.password());
-        DemoPatient.Credentials other = SharedStack.running().sam();
-        sam = signIn(stack, other.username(), other.password());
+        alex = SharedStack.running().signInAlex();
+        sam = SharedStack.running().signInSam();
         clerk = stack.keycloak().createStaffUser("billing.clerk", "Robin", "Ellis", List.of("billing-office"));
     }
 

@@ -4,7 +4,6 @@ import static health.portal.launcher.StackCalls.JSON;
 import static health.portal.launcher.StackCalls.call;
 import static health.portal.launcher.StackCalls.json;
 import static health.portal.launcher.StackCalls.rowsOf;
-import static health.portal.launcher.StackCalls.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
@@ -61,10 +60,8 @@ class MessagingIT {
     @BeforeAll
     static void startPortal() {
         stack = SharedStack.running().portal();
-        DemoPatient.Credentials demo = SharedStack.running().alex();
-        alex = signIn(stack, demo.username(), demo.password());
-        DemoPatient.Credentials other = SharedStack.running().sam();
-        sam = signIn(stack, other.username(), other.password());
+        alex = SharedStack.running().signInAlex();
+        sam = SharedStack.running().signInSam();
         clinician = stack.keycloak().createStaffUser("dr.morgan", "Avery", "Morgan", List.of("clinician"));
     }
 

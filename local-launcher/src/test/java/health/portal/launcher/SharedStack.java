@@ -19,6 +19,16 @@ final class SharedStack implements BeforeAllCallback {
     record Running(LocalPortal portal, DemoPatient.Credentials alex, DemoPatient.Credentials sam)
             implements AutoCloseable {
 
+        /** A new access token of demo patient Alex, signed in as the mobile app signs in. */
+        String signInAlex() {
+            return StackCalls.signIn(portal, alex.username(), alex.password());
+        }
+
+        /** The same for Sam, the second patient (the one whose data Alex must never see). */
+        String signInSam() {
+            return StackCalls.signIn(portal, sam.username(), sam.password());
+        }
+
         @Override
         public void close() {
             portal.close();

@@ -5,15 +5,12 @@ import health.portal.infra.keycloak.KeycloakServer;
 import health.portal.infra.postgres.PostgresServer;
 import health.portal.infra.postgres.ThrowawayDatabase;
 import health.portal.infra.smtp.SmtpServer;
-import health.portal.platform.events.Envelopes;
-import health.portal.platform.events.EventEnvelopeDeserializer;
 import health.portal.platform.events.Topics;
 import health.portal.platform.events.terms.TermsPublications;
+import health.portal.platform.events.testing.TopicRecorder;
 import health.portal.platform.security.terms.CurrentTerms;
 import health.portal.proto.events.v1.EventEnvelope;
 import health.portal.testsupport.TestTokens;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,11 +27,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -64,9 +59,12 @@ public abstract class MessagingTestBase {
     protected static final ContactsServer contacts = new ContactsServer();
 
     protected static final JsonMapper JSON = JsonMapper.builder().build();
+    /** What the service published (and, for billing, audited), from the start of the broker. */
+    protected static final TopicRecorder EVENTS = TopicRecorder.of(Topics.MESSAGING_EVENTS);
+    /** Raw records of those topics, to scan for what must never be there. */
+    protected static final List<byte[]> RAW_EVENTS = EVENTS.raw();
+
     private static final ThrowawayDatabase DATABASE = PostgresServer.shared().createThrowawayDatabase("messaging");
-    private static final Map<String, EventEnvelope> EVENTS = new ConcurrentHashMap<>();
-    private static volatile Thread eventReader;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -113,7 +111,7 @@ public abstract class MessagingTestBase {
     void ready() throws InterruptedException {
         records.down.set(false);
         await("the current terms of use", () -> currentTerms.version().isPresent());
-        startReadingEvents();
+        EVENTS.startReading();
     }
 
     protected static String newPatient() {
@@ -198,45 +196,13 @@ public abstract class MessagingTestBase {
         }
     }
 
-    /** The events on the messaging topic so far whose payload mentions this id, oldest first. */
+    /** The events so far whose payload mentions this id, oldest first. */
     protected static List<EventEnvelope> eventsAbout(String id) {
-        List<EventEnvelope> found = new ArrayList<>();
-        EVENTS.values().stream()
-                .filter(e -> e.getPayload().getValue().toStringUtf8().contains(id))
-                .sorted(java.util.Comparator.comparing(e -> e.getOccurredAt().getSeconds() * 1_000_000_000L
-                        + e.getOccurredAt().getNanos()))
-                .forEach(found::add);
-        return found;
+        return EVENTS.about(id);
     }
 
     /** The payloads of this type among {@link #eventsAbout}. */
     protected static <T extends com.google.protobuf.Message> List<T> payloads(String id, Class<T> type) {
-        return eventsAbout(id).stream()
-                .flatMap(e -> Envelopes.payload(e, type).stream())
-                .toList();
-    }
-
-    /** Raw records of the topic, to scan for what must never be there. */
-    protected static final List<byte[]> RAW_EVENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    private static synchronized void startReadingEvents() {
-        if (eventReader != null) {
-            return;
-        }
-        eventReader = Thread.ofPlatform().daemon().name("test-events").start(() -> {
-            try (KafkaConsumer<String, byte[]> consumer = KafkaBroker.shared()
-                    .readerFromTheStart(new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(Topics.MESSAGING_EVENTS));
-                EventEnvelopeDeserializer envelopes = new EventEnvelopeDeserializer();
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        RAW_EVENTS.add(record.value());
-                        EventEnvelope envelope = envelopes.deserialize(record.topic(), record.value());
-                        // keyed by event id: a redelivered record is the same event, counted once
-                        EVENTS.put(envelope.getEventId(), envelope);
-                    }
-                }
-            }
-        });
+        return EVENTS.payloads(id, type);
     }
 }
