@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param minimumCalls calls needed before the breaker judges
  * @param openStateWait how long the circuit stays open before trial calls
  * @param smart SMART Backend Services credentials, or null when the EMR is open (the sandbox)
+ * @param maxConnections HTTP connections to the EMR at most (a summary asks up to six at once)
+ * @param unsupportedFeatureMemory how long a feature the EMR refused (an _include, a _sort, $lastn) is not asked for
+ *     again; zero asks every time
  */
 public record EmrSettings(
         String baseUrl,
@@ -31,7 +34,9 @@ public record EmrSettings(
         int slidingWindowSize,
         int minimumCalls,
         Duration openStateWait,
-        SmartBackendSettings smart) {
+        SmartBackendSettings smart,
+        int maxConnections,
+        Duration unsupportedFeatureMemory) {
 
     public EmrSettings {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -42,6 +47,10 @@ public record EmrSettings(
         if (readAttempts < 1) {
             throw new IllegalArgumentException("readAttempts must be at least 1");
         }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1");
+        }
+        Objects.requireNonNull(unsupportedFeatureMemory, "unsupportedFeatureMemory");
     }
 
     /** Production-like defaults for a base URL. */
@@ -57,7 +66,9 @@ public record EmrSettings(
                 20,
                 10,
                 Duration.ofSeconds(30),
-                null);
+                null,
+                64,
+                Duration.ofHours(1));
     }
 
     public EmrSettings withTimeouts(Duration connect, Duration read) {
@@ -72,7 +83,9 @@ public record EmrSettings(
                 slidingWindowSize,
                 minimumCalls,
                 openStateWait,
-                smart);
+                smart,
+                maxConnections,
+                unsupportedFeatureMemory);
     }
 
     public EmrSettings withRetry(int attempts, Duration backoff) {
@@ -87,7 +100,9 @@ public record EmrSettings(
                 slidingWindowSize,
                 minimumCalls,
                 openStateWait,
-                smart);
+                smart,
+                maxConnections,
+                unsupportedFeatureMemory);
     }
 
     public EmrSettings withCircuitBreaker(float threshold, int window, int minCalls, Duration openWait) {
@@ -102,7 +117,9 @@ public record EmrSettings(
                 window,
                 minCalls,
                 openWait,
-                smart);
+                smart,
+                maxConnections,
+                unsupportedFeatureMemory);
     }
 
     public EmrSettings withSearchPageSize(int size) {
@@ -117,7 +134,9 @@ public record EmrSettings(
                 slidingWindowSize,
                 minimumCalls,
                 openStateWait,
-                smart);
+                smart,
+                maxConnections,
+                unsupportedFeatureMemory);
     }
 
     public EmrSettings withSmart(SmartBackendSettings smartSettings) {
@@ -132,6 +151,42 @@ public record EmrSettings(
                 slidingWindowSize,
                 minimumCalls,
                 openStateWait,
-                smartSettings);
+                smartSettings,
+                maxConnections,
+                unsupportedFeatureMemory);
+    }
+
+    public EmrSettings withMaxConnections(int connections) {
+        return new EmrSettings(
+                baseUrl,
+                connectTimeout,
+                readTimeout,
+                searchPageSize,
+                readAttempts,
+                retryBackoff,
+                failureRateThreshold,
+                slidingWindowSize,
+                minimumCalls,
+                openStateWait,
+                smart,
+                connections,
+                unsupportedFeatureMemory);
+    }
+
+    public EmrSettings withUnsupportedFeatureMemory(Duration memory) {
+        return new EmrSettings(
+                baseUrl,
+                connectTimeout,
+                readTimeout,
+                searchPageSize,
+                readAttempts,
+                retryBackoff,
+                failureRateThreshold,
+                slidingWindowSize,
+                minimumCalls,
+                openStateWait,
+                smart,
+                maxConnections,
+                memory);
     }
 }

@@ -17,14 +17,28 @@ import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The connection to the EMR and the only ways the adapter reads it: a resource by id, and a search with all its
@@ -40,6 +54,12 @@ final class FhirAccess {
     private final EmrGuard guard;
     private final PatientCompartment compartment;
     private final ForeignResourceListener foreign;
+    private final Unsupported unsupported;
+    // virtual threads, as records-service's own: interrupting one blocked on the EMR's socket closes that socket, so
+    // an abandoned summary frees its connections at once; the HTTP pool (settings.maxConnections) bounds them
+    private final ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor();
+    /** Drops seen by one of {@link #all}'s reads, told to the listener by the thread that waits for them. */
+    private static final ThreadLocal<List<Runnable>> deferredDrops = new ThreadLocal<>();
 
     FhirAccess(EmrSettings settings, ForeignResourceListener foreign) {
         this.settings = settings;
@@ -50,6 +70,10 @@ final class FhirAccess {
         factory.setConnectTimeout((int) settings.connectTimeout().toMillis());
         factory.setConnectionRequestTimeout((int) settings.connectTimeout().toMillis());
         factory.setSocketTimeout((int) settings.readTimeout().toMillis());
+        // HAPI's default pool is 20 connections: a summary's parallel searches would queue behind it and fail after
+        // the connect timeout while the EMR is merely busy
+        factory.setPoolMaxTotal(settings.maxConnections());
+        factory.setPoolMaxPerRoute(settings.maxConnections());
         this.client = fhir.newRestfulGenericClient(settings.baseUrl());
         if (settings.smart() != null) {
             client.registerInterceptor(new BearerTokenInterceptor(new SmartBackendAuth(
@@ -58,6 +82,7 @@ final class FhirAccess {
         this.guard = new EmrGuard(settings);
         this.compartment = new PatientCompartment(fhir);
         this.foreign = foreign;
+        this.unsupported = new Unsupported(settings.unsupportedFeatureMemory());
     }
 
     EmrSettings settings() {
@@ -114,40 +139,213 @@ final class FhirAccess {
             Include include,
             Map<String, Resource> included) {
         String op = "search " + type.getSimpleName();
+        Bundle first = firstPageOrWithoutInclude(op, type, patientId, extra, include, null, 0);
+        List<T> out = new ArrayList<>();
+        forEachEntry(first, op, patientId, collect(type, out, included, r -> true), () -> false);
+        return out;
+    }
+
+    /**
+     * The first {@code wanted} resources that {@code keep} accepts, asked sorted by {@code sortParam} descending (newest
+     * first): one page of {@code wanted} from the EMR, more only when that exceeds the search page size, the EMR pages
+     * smaller, or some were dropped. Empty when
+     * the EMR refuses that sort (remembered, as an unsupported include is): the caller falls back to the whole list.
+     * An EMR that accepts {@code _sort} but ignores it is the caller's to detect (see {@link #isSorted}).
+     */
+    <T extends Resource> Optional<List<T>> searchNewest(
+            Class<T> type,
+            String patientId,
+            List<ICriterion<?>> extra,
+            Include include,
+            Map<String, Resource> included,
+            String sortParam,
+            int wanted,
+            Predicate<T> keep) {
+        String sortKey = type.getSimpleName() + "?_sort=-" + sortParam;
+        if (unsupported.has(sortKey)) {
+            return Optional.empty();
+        }
+        String op = "search " + type.getSimpleName() + " (newest)";
         Bundle first;
         try {
-            first = firstPage(op, q -> q.forResource(type), patientId, extra, include);
+            // never more per page than the setting asks: the EMR's own limit and the operator's choice
+            first = firstPageOrWithoutInclude(
+                    op, type, patientId, extra, include, sortParam, Math.min(wanted, settings.searchPageSize()));
         } catch (EmrUnavailableException | EmrInvalidDataException e) {
             throw e;
         } catch (EmrException e) {
-            if (include == null) {
-                throw e;
-            }
-            // an EMR that does not support this _include answers 400: search without, the callers resolve the rest
-            first = firstPage(op, q -> q.forResource(type), patientId, extra, null);
+            unsupported.remember(sortKey, e);
+            return Optional.empty();
+        }
+        Bundle.BundleLinkComponent self = first.getLink(Bundle.LINK_SELF);
+        if (self != null && self.hasUrl() && !self.getUrl().contains("_sort=")) {
+            // the self link names the parameters the server applied: this one ignored the sort
+            unsupported.remember(sortKey, new EmrException("_sort missing from the self link"));
+            return Optional.empty();
         }
         List<T> out = new ArrayList<>();
-        forEachEntry(first, op, patientId, e -> {
+        forEachEntry(first, op, patientId, collect(type, out, included, keep), () -> out.size() >= wanted);
+        return Optional.of(out.size() > wanted ? out.subList(0, wanted) : out);
+    }
+
+    /** Whether the list is in the comparator's order: a server that ignored {@code _sort} shows here. */
+    static <T> boolean isSorted(List<T> list, Comparator<? super T> order) {
+        for (int i = 1; i < list.size(); i++) {
+            if (order.compare(list.get(i - 1), list.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Remembers that this EMR refused or ignored a feature (named like {@code Type?_param=value}). */
+    void rememberUnsupported(String feature, String why) {
+        unsupported.remember(feature, new EmrException(why));
+    }
+
+    boolean isUnsupported(String feature) {
+        return unsupported.has(feature);
+    }
+
+    /**
+     * A search by URL relative to the base (an operation such as {@code Observation/$lastn}), with all its pages.
+     * Empty when the EMR refuses it (remembered under {@code feature}) or answered with another patient's resources:
+     * the caller asks another way.
+     */
+    <T extends Resource> Optional<List<T>> searchByUrl(Class<T> type, String feature, String url, String patientId) {
+        if (unsupported.has(feature)) {
+            return Optional.empty();
+        }
+        String op = "search " + feature;
+        Bundle first;
+        try {
+            first = guard.read(
+                    op,
+                    () -> client.search()
+                            .byUrl(settings.baseUrl() + "/" + url)
+                            .returnBundle(Bundle.class)
+                            .execute());
+        } catch (EmrUnavailableException | EmrInvalidDataException e) {
+            throw e;
+        } catch (EmrException e) {
+            unsupported.remember(feature, e);
+            return Optional.empty();
+        }
+        List<T> out = new ArrayList<>();
+        int dropped = forEachEntry(first, op, patientId, collect(type, out, null, r -> true), () -> false);
+        // an operation that answered for other patients too (its patient filter failed) picked its "latest" among
+        // theirs: what is left of the patient's is incomplete, so the caller asks the long way
+        return dropped > 0 ? Optional.empty() : Optional.of(out);
+    }
+
+    /**
+     * Runs the reads at once, each on its own virtual thread, and returns their results in order once all are done. A
+     * failure is thrown as the reads would have thrown it one after another: the first failing read of the list wins.
+     * None is abandoned on another's failure (they end within the guard's timeouts, and nothing is left running or
+     * half-sent behind the caller); all are when the caller's thread is interrupted. Each read goes through the guard
+     * (retry, breaker, timeouts) on its own.
+     */
+    List<Object> all(List<Supplier<?>> reads) {
+        List<Future<?>> futures = new ArrayList<>(reads.size());
+        List<List<Runnable>> drops = new ArrayList<>(reads.size());
+        for (Supplier<?> read : reads) {
+            List<Runnable> mine = new CopyOnWriteArrayList<>();
+            drops.add(mine);
+            futures.add(parallel.submit(() -> {
+                deferredDrops.set(mine);
+                try {
+                    return read.get();
+                } finally {
+                    deferredDrops.remove();
+                }
+            }));
+        }
+        List<Object> results = new ArrayList<>(reads.size());
+        RuntimeException failure = null;
+        try {
+            for (Future<?> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (ExecutionException e) {
+                    results.add(null);
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r
+                                ? r
+                                : new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // the call was abandoned: interrupting the reads closes their sockets
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new CancellationException("EMR reads abandoned");
+        } finally {
+            drops.forEach(list -> list.forEach(Runnable::run));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
+    }
+
+    private static <T extends Resource> Consumer<Bundle.BundleEntryComponent> collect(
+            Class<T> type, List<T> out, Map<String, Resource> included, Predicate<T> keep) {
+        return e -> {
             Resource r = e.getResource();
             boolean isInclude = e.hasSearch() && e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE;
             if (type.isInstance(r) && !isInclude) {
-                out.add(type.cast(r));
+                T t = type.cast(r);
+                if (keep.test(t)) {
+                    out.add(t);
+                }
             } else if (included != null) {
                 included.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), r);
             }
-        });
-        return out;
+        };
+    }
+
+    /**
+     * The first page, with the include unless this EMR refused it before: an EMR that does not support an _include
+     * answers 400, and asking it again on every search would cost every search a second request.
+     */
+    private Bundle firstPageOrWithoutInclude(
+            String op,
+            Class<? extends Resource> type,
+            String patientId,
+            List<ICriterion<?>> extra,
+            Include include,
+            String sortParam,
+            int count) {
+        String includeKey = include == null ? null : type.getSimpleName() + "?_include=" + include.getValue();
+        if (include == null || unsupported.has(includeKey)) {
+            return firstPage(op, q -> q.forResource(type), patientId, extra, null, sortParam, count);
+        }
+        try {
+            return firstPage(op, q -> q.forResource(type), patientId, extra, include, sortParam, count);
+        } catch (EmrUnavailableException | EmrInvalidDataException e) {
+            throw e;
+        } catch (EmrException e) {
+            // search without; the callers resolve the rest
+            unsupported.remember(includeKey, e);
+            return firstPage(op, q -> q.forResource(type), patientId, extra, null, sortParam, count);
+        }
     }
 
     /** The patient's resources of a type known only by name, to the last page. */
     List<Resource> searchAll(String type, String patientId) {
         String op = "search " + type;
         List<Resource> out = new ArrayList<>();
-        forEachEntry(firstPage(op, q -> q.forResource(type), patientId, List.of(), null), op, patientId, e -> {
-            if (type.equals(e.getResource().fhirType())) {
-                out.add(e.getResource());
-            }
-        });
+        forEachEntry(
+                firstPage(op, q -> q.forResource(type), patientId, List.of(), null, null, 0),
+                op,
+                patientId,
+                e -> {
+                    if (type.equals(e.getResource().fhirType())) {
+                        out.add(e.getResource());
+                    }
+                },
+                () -> false);
         return out;
     }
 
@@ -156,7 +354,9 @@ final class FhirAccess {
             Function<IUntypedQuery<IBaseBundle>, IQuery<IBaseBundle>> resource,
             String patientId,
             List<ICriterion<?>> extra,
-            Include include) {
+            Include include,
+            String sortDescending,
+            int count) {
         return guard.read(op, () -> {
             IQuery<IBaseBundle> query = resource.apply(client.search());
             if (patientId != null) {
@@ -168,7 +368,10 @@ final class FhirAccess {
             if (include != null) {
                 query = query.include(include);
             }
-            return query.count(settings.searchPageSize())
+            if (sortDescending != null) {
+                query = query.sort().descending(sortDescending);
+            }
+            return query.count(count > 0 ? count : settings.searchPageSize())
                     .returnBundle(Bundle.class)
                     .execute();
         });
@@ -176,9 +379,15 @@ final class FhirAccess {
 
     /**
      * Visits every entry with a resource that belongs to the patient (when the search was for one), following the
-     * Bundle's next links to the end. Entries of another patient are dropped here and reported to the listener.
+     * Bundle's next links to the end or until {@code enough}. Entries of another patient are dropped here and reported
+     * to the listener.
      */
-    private void forEachEntry(Bundle first, String op, String patientId, Consumer<Bundle.BundleEntryComponent> visit) {
+    private int forEachEntry(
+            Bundle first,
+            String op,
+            String patientId,
+            Consumer<Bundle.BundleEntryComponent> visit,
+            BooleanSupplier enough) {
         Map<String, Integer> dropped = new TreeMap<>();
         Bundle page = first;
         for (int n = 0; page != null && n < MAX_PAGES; n++) {
@@ -193,9 +402,23 @@ final class FhirAccess {
                     visit.accept(e);
                 }
             }
-            page = nextPage(page, op);
+            page = enough.getAsBoolean() ? null : nextPage(page, op);
         }
-        dropped.forEach((type, count) -> foreign.dropped(patientId, type, count));
+        dropped.forEach((type, count) -> reportDropped(patientId, type, count));
+        return dropped.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * Tells the listener, on the caller's own thread when the search ran as one of {@link #all}'s reads: the listener
+     * may need what the caller's thread carries (records-service audits the drop with the call's context).
+     */
+    private void reportDropped(String patientId, String type, int count) {
+        List<Runnable> later = deferredDrops.get();
+        if (later != null) {
+            later.add(() -> foreign.dropped(patientId, type, count));
+        } else {
+            foreign.dropped(patientId, type, count);
+        }
     }
 
     private Bundle nextPage(Bundle page, String op) {
@@ -204,5 +427,43 @@ final class FhirAccess {
         }
         return guard.read(
                 op + " (next page)", () -> client.loadPage().next(page).execute());
+    }
+
+    /**
+     * What this EMR refused (400 and the like) or was seen to ignore, remembered for a while so that every later call
+     * asks the way that works instead of paying a refused request first; forgotten after the memory so that an upgraded
+     * EMR is used fully again without a restart.
+     */
+    private static final class Unsupported {
+
+        private static final Logger log = LoggerFactory.getLogger(FhirAccess.class);
+
+        private final Duration memory;
+        private final Map<String, Long> until = new ConcurrentHashMap<>();
+
+        Unsupported(Duration memory) {
+            this.memory = memory;
+        }
+
+        boolean has(String feature) {
+            Long end = until.get(feature);
+            if (end == null) {
+                return false;
+            }
+            if (System.nanoTime() - end >= 0) {
+                until.remove(feature, end);
+                return false;
+            }
+            return true;
+        }
+
+        void remember(String feature, EmrException why) {
+            if (memory.isZero() || memory.isNegative()) {
+                return;
+            }
+            if (until.put(feature, System.nanoTime() + memory.toNanos()) == null) {
+                log.info("The EMR does not support {} ({}); not asked again for {}", feature, why.getMessage(), memory);
+            }
+        }
     }
 }

@@ -29,35 +29,54 @@ import java.util.function.Function;
 /** The health summary: allergies, problems, medications, immunizations and the latest vital signs. */
 record HealthSummaries(FhirAccess access, ResourceReads reads) {
 
+    /** FHIR R4's "last n observations" operation: the latest of each code in one request. */
+    static final String LASTN = "Observation/$lastn";
+
     HealthSummary healthSummary(String patientId) {
-        Patient patient = reads.requirePatient(patientId);
+        // checked before anything is sent: the searches below go out together with the patient's read
+        FhirIds.require(patientId, "patient_id");
+        // the six reads are independent: at once, so a summary takes as long as its slowest read, not their sum;
+        // errors are thrown in this order, as when they ran one after another (an unknown patient first)
+        List<Object> read = access.all(List.of(
+                () -> reads.requirePatient(patientId),
+                () -> access.searchAll(AllergyIntolerance.class, patientId),
+                () -> access.searchAll(Condition.class, patientId),
+                () -> medicationRequests(patientId),
+                () -> access.searchAll(Immunization.class, patientId),
+                () -> latestVitalSigns(patientId)));
+        Patient patient = (Patient) read.get(0);
         HealthSummary.Builder b = HealthSummary.newBuilder().setPatient(PatientMapping.profile(patient));
 
-        access.searchAll(AllergyIntolerance.class, patientId).stream()
+        this.<AllergyIntolerance>list(read.get(1)).stream()
                 .map(ClinicalMapping::allergy)
                 .sorted(activeFirstThenNewest(Allergy::getClinicalStatus, Allergy::getRecordedDate))
                 .forEach(b::addAllergies);
 
-        access.searchAll(Condition.class, patientId).stream()
+        this.<Condition>list(read.get(2)).stream()
                 .map(ClinicalMapping::problem)
                 .sorted(activeFirstThenNewest(Problem::getClinicalStatus, Problem::getOnsetDate))
                 .forEach(b::addProblems);
 
-        medicationRequests(patientId).stream()
+        this.<MedicationRequest>list(read.get(3)).stream()
                 .map(ClinicalMapping::medication)
                 .sorted(activeFirstThenNewest(
                         health.portal.proto.records.v1.Medication::getStatus,
                         health.portal.proto.records.v1.Medication::getAuthoredOn))
                 .forEach(b::addMedications);
 
-        access.searchAll(Immunization.class, patientId).stream()
+        this.<Immunization>list(read.get(4)).stream()
                 .map(ClinicalMapping::immunization)
                 .sorted(Comparator.comparing(
                         health.portal.proto.records.v1.Immunization::getOccurrenceDate, Comparator.reverseOrder()))
                 .forEach(b::addImmunizations);
 
-        b.addAllVitalSigns(latestVitalSigns(patientId));
+        b.addAllVitalSigns(this.<LabResult>list(read.get(5)));
         return b.build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> List<T> list(Object read) {
+        return (List<T>) read;
     }
 
     /** The patient's medication requests, each with its Medication resolved where the EMR has it. */
@@ -84,13 +103,24 @@ record HealthSummaries(FhirAccess access, ResourceReads reads) {
         return requests;
     }
 
+    /**
+     * The latest observation of each vital sign. Asked with $lastn (max=1): the whole history of vital signs is the
+     * largest search of a summary and grows with every visit, while its answer does not. An EMR without $lastn (it
+     * refuses it once, remembered) is searched for the whole history as before. Either answer is filtered, sorted and
+     * cut to one per code here too: a server that answers more, or unsorted, shows the same summary.
+     */
     private List<LabResult> latestVitalSigns(String patientId) {
-        List<Observation> vitals = access.searchAll(
-                Observation.class,
-                patientId,
-                new TokenClientParam("category").exactly().code("vital-signs"),
-                null,
-                null);
+        List<Observation> vitals = access.searchByUrl(
+                        Observation.class,
+                        LASTN,
+                        LASTN + "?patient=" + patientId + "&category=vital-signs&max=1",
+                        patientId)
+                .orElseGet(() -> access.searchAll(
+                        Observation.class,
+                        patientId,
+                        new TokenClientParam("category").exactly().code("vital-signs"),
+                        null,
+                        null));
         Map<String, Observation> latest = new LinkedHashMap<>();
         vitals.stream()
                 .filter(o -> ObservationMapping.hasCategory(o, "vital-signs")) // a server may ignore the filter

@@ -7,6 +7,8 @@ import health.portal.emr.sandbox.faults.FaultAdminServlet;
 import health.portal.emr.sandbox.faults.FaultFilter;
 import health.portal.emr.sandbox.faults.Faults;
 import health.portal.emr.sandbox.fhir.SandboxFhirServer;
+import health.portal.emr.sandbox.requests.RequestLog;
+import health.portal.emr.sandbox.requests.RequestLogFilter;
 import health.portal.emr.sandbox.seed.DemoPatients;
 import health.portal.emr.sandbox.seed.SyntheaData;
 import health.portal.emr.sandbox.seed.SyntheaLoader;
@@ -55,6 +57,7 @@ public final class EmrSandbox implements AutoCloseable {
     private final FhirStore store;
     private final Faults faults;
     private final Availability availability;
+    private final RequestLog requests;
     private final int port;
     private final String host;
 
@@ -64,6 +67,7 @@ public final class EmrSandbox implements AutoCloseable {
             FhirStore store,
             Faults faults,
             Availability availability,
+            RequestLog requests,
             int port,
             String host) {
         this.tomcat = tomcat;
@@ -71,6 +75,7 @@ public final class EmrSandbox implements AutoCloseable {
         this.store = store;
         this.faults = faults;
         this.availability = availability;
+        this.requests = requests;
         this.port = port;
         this.host = host;
     }
@@ -114,6 +119,15 @@ public final class EmrSandbox implements AutoCloseable {
         Availability availability = new Availability(store);
         Tomcat.addServlet(context, "availability", new AvailabilityServlet(availability));
         context.addServletMappingDecoded("/admin/availability", "availability");
+        RequestLog requests = new RequestLog();
+        FilterDef logDef = new FilterDef();
+        logDef.setFilterName("requests");
+        logDef.setFilter(new RequestLogFilter(requests));
+        context.addFilterDef(logDef);
+        FilterMap logMap = new FilterMap();
+        logMap.setFilterName("requests");
+        logMap.addURLPatternDecoded("/fhir/*");
+        context.addFilterMap(logMap);
         FilterDef filterDef = new FilterDef();
         filterDef.setFilterName("faults");
         filterDef.setFilter(new FaultFilter(faults));
@@ -132,7 +146,7 @@ public final class EmrSandbox implements AutoCloseable {
                 ? "localhost"
                 : options.bindAddress;
         EmrSandbox sandbox =
-                new EmrSandbox(tomcat, baseDir, store, faults, availability, connector.getLocalPort(), host);
+                new EmrSandbox(tomcat, baseDir, store, faults, availability, requests, connector.getLocalPort(), host);
         log.info(
                 "EMR sandbox ready at {}: {} patients ({} Synthea, {} cloned, {} demo), {} resources ({} stored), "
                         + "started in {} ms",
@@ -167,6 +181,11 @@ public final class EmrSandbox implements AutoCloseable {
     /** Fault switches for the callers' tests. */
     public Faults faults() {
         return faults;
+    }
+
+    /** The FHIR requests answered so far (faults and /fhir/metadata included), for callers' tests. */
+    public RequestLog requests() {
+        return requests;
     }
 
     /** Out-of-office windows of practitioners, for callers' routing tests ({@code /admin/availability} too). */

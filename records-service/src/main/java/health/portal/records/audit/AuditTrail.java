@@ -7,12 +7,25 @@ import health.portal.proto.events.v1.AuditEvent;
 import health.portal.proto.events.v1.EventEnvelope;
 import health.portal.proto.events.v1.Outcome;
 import health.portal.records.access.RequestContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes one AuditEvent per call, straight to Kafka (records-service has no database, so no outbox): who, which
@@ -22,6 +35,10 @@ import java.time.Duration;
  * when there is none in time. Callers run it <em>before</em> they hand out data, so an access that cannot be
  * audited does not happen: a patient portal must be able to tell every access to a record, and a read we cannot
  * account for is worse than a read refused.
+ *
+ * <p>The records of concurrent calls are written as groups ({@link AuditBatches}) by a producer of the audit's own,
+ * with the same reliability settings as the platform's (acks=all, idempotent): each call still waits for its own
+ * record's acknowledgement, but no longer for a round trip of its own behind the others'.
  */
 @Component
 public class AuditTrail {
@@ -30,10 +47,35 @@ public class AuditTrail {
 
     private final DirectEventPublisher events;
     private final Duration timeout;
+    private final AuditBatches batches;
 
-    public AuditTrail(DirectEventPublisher events, @Value("${records.audit.timeout:5s}") Duration timeout) {
+    public AuditTrail(
+            DirectEventPublisher events,
+            KafkaProperties kafka,
+            MeterRegistry meters,
+            @Value("${records.audit.timeout:5s}") Duration timeout,
+            @Value("${records.audit.queue-capacity:10000}") int queueCapacity,
+            @Value("${records.audit.max-batch:500}") int maxBatch) {
         this.events = events;
         this.timeout = timeout;
+        this.batches = new AuditBatches(new KafkaProducer<>(reliableProducer(kafka)), queueCapacity, maxBatch, meters);
+    }
+
+    /** The platform's settings for events that must not be lost (platform-events' EventsAutoConfiguration). */
+    private static Map<String, Object> reliableProducer(KafkaProperties kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "records-service-audit");
+        return config;
+    }
+
+    @PreDestroy
+    void close() {
+        batches.close();
     }
 
     /** Writes the audit event and waits for the broker; throws {@link AuditUnavailableException} otherwise. */
@@ -57,14 +99,28 @@ public class AuditTrail {
                 .setDetail(detail)
                 .build();
         EventEnvelope envelope = events.envelope(event, patientId, ctx.correlationId());
+        CompletableFuture<Void> acknowledged =
+                batches.write(DirectEventPublisher.record(Topics.AUDIT_EVENTS, patientId, envelope));
         try {
-            events.sendAndWait(Topics.AUDIT_EVENTS, patientId, envelope, timeout);
-        } catch (DirectEventPublisher.EventNotSentException e) {
-            log.error(
-                    "Audit event for {} could not be written ({}); refusing the access",
-                    action,
-                    e.getCause().getClass().getSimpleName());
-            throw new AuditUnavailableException(e);
+            acknowledged.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refused(action, acknowledged, e);
+        } catch (ExecutionException e) {
+            throw refused(action, acknowledged, e.getCause());
+        } catch (TimeoutException e) {
+            throw refused(action, acknowledged, e);
         }
+    }
+
+    private static AuditUnavailableException refused(
+            String action, CompletableFuture<Void> acknowledged, Throwable cause) {
+        // not sent when still queued: the access it would record as done is refused
+        acknowledged.cancel(false);
+        log.error(
+                "Audit event for {} could not be written ({}); refusing the access",
+                action,
+                cause.getClass().getSimpleName());
+        return new AuditUnavailableException(cause);
     }
 }

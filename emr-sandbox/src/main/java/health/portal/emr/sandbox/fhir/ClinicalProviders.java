@@ -1,15 +1,21 @@
 package health.portal.emr.sandbox.fhir;
 
+import ca.uhn.fhir.model.valueset.BundleTypeEnum;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Sort;
+import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenAndListParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.portal.emr.sandbox.store.FhirStore;
+import health.portal.emr.sandbox.store.ResourceView;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Condition;
@@ -17,6 +23,7 @@ import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Immunization;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -25,7 +32,10 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Questionnaire;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Read and search for the clinical and directory resource types (Patient and the writable types live apart). */
 final class ClinicalProviders {
@@ -148,8 +158,57 @@ final class ClinicalProviders {
                 @OptionalParam(name = Observation.SP_CATEGORY) TokenAndListParam category,
                 @OptionalParam(name = Observation.SP_CODE) TokenAndListParam code,
                 @OptionalParam(name = Observation.SP_DATE) DateRangeParam date,
+                @OptionalParam(name = Observation.SP_RES_ID) TokenAndListParam id,
                 @Sort SortSpec sort) {
-            return byCategoryCodeAndDate(patient, subject, category, code, date, sort);
+            if (id == null) {
+                return byCategoryCodeAndDate(patient, subject, category, code, date, sort);
+            }
+            // a lab page's results by id (the portal asks when _include is not there)
+            return result(Matching.sort(
+                    filter(
+                            Matching.candidates(store, typeName(), patient, subject),
+                            v -> Matching.tokens(List.of("|" + v.id()), id)
+                                    && Matching.tokens(v.categories(), category)
+                                    && Matching.tokens(v.codes(), code)
+                                    && Matching.date(v, date)),
+                    sort,
+                    "date"));
+        }
+
+        /**
+         * FHIR R4's Observation $lastn: the {@code max} (default 1) latest observations of each code among the
+         * patient's observations of the category (required), newest first. Observations with the same codings are one
+         * code; one without a coded code is its own.
+         */
+        @Operation(name = "$lastn", idempotent = true, bundleType = BundleTypeEnum.SEARCHSET)
+        public IBundleProvider lastN(
+                @OperationParam(name = Observation.SP_PATIENT) ReferenceParam patient,
+                @OperationParam(name = Observation.SP_SUBJECT) ReferenceParam subject,
+                @OperationParam(name = Observation.SP_CATEGORY) TokenAndListParam category,
+                @OperationParam(name = Observation.SP_CODE) TokenAndListParam code,
+                @OperationParam(name = "max") IntegerType max) {
+            if (category == null) {
+                throw new InvalidRequestException("$lastn needs a category");
+            }
+            int perCode = max == null || max.getValue() == null ? 1 : max.getValue();
+            if (perCode < 1) {
+                throw new InvalidRequestException("max must be at least 1");
+            }
+            List<ResourceView> newestFirst = Matching.sort(
+                    filter(
+                            Matching.candidates(store, typeName(), patient, subject),
+                            v -> Matching.tokens(v.categories(), category) && Matching.tokens(v.codes(), code)),
+                    new SortSpec("date", SortOrderEnum.DESC),
+                    "date");
+            Map<String, Integer> taken = new HashMap<>();
+            List<ResourceView> latest = new ArrayList<>();
+            for (ResourceView v : newestFirst) {
+                String key = v.codes().isEmpty() ? "uncoded " + v.id() : String.join(",", v.codes());
+                if (taken.merge(key, 1, Integer::sum) <= perCode) {
+                    latest.add(v);
+                }
+            }
+            return result(latest);
         }
     }
 
