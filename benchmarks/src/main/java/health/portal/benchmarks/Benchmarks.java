@@ -47,6 +47,7 @@ public final class Benchmarks {
                     settings.proxyDuration(),
                     settings.maxRequests(),
                     settings.serviceJvm(),
+                    settings.profile(),
                     root,
                     work.resolve("gateway-overhead")));
             System.out.println("Wrote " + report.writeTo(settings.output().resolve("gateway-overhead.md")));
@@ -63,6 +64,7 @@ public final class Benchmarks {
                     settings.grpcDuration(),
                     settings.maxRequests(),
                     settings.serviceJvm(),
+                    settings.profile(),
                     work.resolve("records/logs")));
             System.out.println("Wrote " + report.writeTo(settings.output().resolve("records-summary.md")));
             System.out.println(report.text());

@@ -21,6 +21,7 @@ record Settings(
         int noticeSamples,
         long maxRequests,
         List<String> serviceJvm,
+        boolean profile,
         Path output) {
 
     static Settings fromSystemProperties(Path projectRoot) {
@@ -43,6 +44,7 @@ record Settings(
                                 .split("\\s+"))
                         .filter(s -> !s.isBlank())
                         .toList(),
+                Boolean.parseBoolean(System.getProperty("bench.profile", "true")),
                 Path.of(System.getProperty(
                         "bench.output", projectRoot.resolve("docs/benchmarks").toString())));
     }

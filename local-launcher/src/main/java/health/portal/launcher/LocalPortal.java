@@ -140,6 +140,19 @@ public final class LocalPortal implements AutoCloseable {
     }
 
     /** The gateway's management port (maintenance switch, metrics), reachable from this machine only. */
+    /** The process id of every process this portal started (by name: gateway, records-service, ...), for measuring. */
+    public Map<String, Long> processIds() {
+        Map<String, Long> ids = new java.util.LinkedHashMap<>();
+        synchronized (started) {
+            for (AutoCloseable process : started) {
+                if (process instanceof ChildProcess child) {
+                    ids.put(child.name(), child.pid());
+                }
+            }
+        }
+        return ids;
+    }
+
     public String gatewayManagementUrl() {
         return "http://127.0.0.1:" + ports.gatewayManagement() + "/actuator";
     }

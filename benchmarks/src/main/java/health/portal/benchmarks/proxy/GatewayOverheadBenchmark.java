@@ -5,6 +5,8 @@ import health.portal.benchmarks.load.LoadResult;
 import health.portal.benchmarks.load.WrkRunner;
 import health.portal.benchmarks.report.Machine;
 import health.portal.benchmarks.report.MarkdownReport;
+import health.portal.benchmarks.report.PeakMemory;
+import health.portal.benchmarks.report.Profile;
 import health.portal.benchmarks.report.Row;
 import health.portal.benchmarks.support.LoopbackHttp;
 import health.portal.benchmarks.support.RefreshingToken;
@@ -28,10 +30,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Issue 5: what the gateway costs. The same authenticated request ({@code GET /api/me} with a patient's bearer
- * token, HTTPS, keep-alive) reaches the same trivial backend once through nginx (a plain reverse proxy) and once
- * through the gateway (token check, rate limits in Redis, audit event to Kafka, token relay), at the same
- * concurrency; the throughput ratio and the added latency are the gateway's price.
+ * Issues 5 and 19: what the gateway costs. The same authenticated request ({@code GET /api/me} with a patient's
+ * bearer token, HTTPS, keep-alive) reaches the same trivial backend through nginx (a plain reverse proxy), through
+ * Spring Cloud Gateway with nothing but the route (module bare-gateway: the framework's own limit) and through the
+ * portal's gateway (token check, rate limits in Redis, deny list, audit event to Kafka, token relay, headers), at the
+ * same concurrency, one after the other in one run. The ratios and the added latency are the price of the framework
+ * and of the protections.
  */
 public final class GatewayOverheadBenchmark {
 
@@ -43,16 +47,32 @@ public final class GatewayOverheadBenchmark {
             Duration duration,
             long maxRequests,
             List<String> gatewayJvm,
+            boolean profile,
             Path projectRoot,
             Path workDirectory) {}
 
-    /** One target's figures from one load generator. */
-    record Pair(Row nginx, Row gateway) {
+    /** The three targets' figures from one load generator. */
+    record Comparison(Row nginx, Row bare, Row gateway) {
 
-        double throughputRatio() {
+        double ofNginx() {
             return gateway.throughput() / nginx.throughput();
         }
+
+        double ofBare() {
+            return gateway.throughput() / bare.throughput();
+        }
+
+        long addedP99() {
+            return gateway.p99() - nginx.p99();
+        }
     }
+
+    /** Issue 19's targets for the gateway with every protection on. */
+    static final double TARGET_OF_NGINX = 0.5;
+
+    static final double TARGET_OF_BARE = 0.8;
+
+    static final long TARGET_ADDED_P99_MICROS = 5_000;
 
     private GatewayOverheadBenchmark() {}
 
@@ -69,6 +89,11 @@ public final class GatewayOverheadBenchmark {
         try (FixedJsonBackend backend = FixedJsonBackend.start(200);
                 NginxProxy nginx = NginxProxy.start(
                         backend.port(), parameters.workDirectory().resolve("nginx"));
+                BareGatewayProcess bare = BareGatewayProcess.start(
+                        parameters.projectRoot(),
+                        backend.baseUrl(),
+                        parameters.gatewayJvm(),
+                        parameters.workDirectory().resolve("bare-gateway"));
                 StandaloneGateway gateway = StandaloneGateway.start(
                         parameters.projectRoot(), backend.baseUrl(), parameters.gatewayJvm(), logs)) {
             KeycloakServer keycloak = gateway.keycloak();
@@ -81,47 +106,63 @@ public final class GatewayOverheadBenchmark {
             RefreshingToken token = RefreshingToken.refreshable(
                     keycloak.issuerUri(), "portal-mobile", tokens.accessToken(), tokens.refreshToken());
             String nginxUrl = nginx.url("/api/me");
+            String bareUrl = bare.url("/api/me");
             String gatewayUrl = gateway.url("/api/me");
-            List<String> checks = sanityChecks(nginxUrl, gatewayUrl, token);
+            List<String> checks = sanityChecks(List.of(nginxUrl, bareUrl, gatewayUrl), gatewayUrl, token);
 
             try (TokenRenewal renewal = new TokenRenewal(List.of(token))) {
-                List<Pair> pairs = new ArrayList<>();
-                pairs.add(new Pair(
-                        Row.of(javaRun("nginx -> backend", nginxUrl, token, parameters)),
-                        Row.of(javaRun("gateway -> backend", gatewayUrl, token, parameters))));
+                List<Comparison> comparisons = new ArrayList<>();
                 boolean wrk = WrkRunner.available();
+                List<String> profiles = new ArrayList<>();
+                // profiled where the quoted ratio is measured: wrk's runs, or the Java harness's without wrk
+                Profiling javaProfiling = wrk ? Profiling.OFF : Profiling.of(parameters, bare, gateway, profiles);
+                comparisons.add(new Comparison(
+                        Row.of(javaRun("nginx -> backend", nginxUrl, token, parameters)),
+                        javaProfiling.bare(() ->
+                                Row.of(javaRun("bare Spring Cloud Gateway -> backend", bareUrl, token, parameters))),
+                        javaProfiling.gateway(
+                                () -> Row.of(javaRun("gateway -> backend", gatewayUrl, token, parameters)))));
                 if (wrk) {
-                    pairs.add(new Pair(
+                    Profiling wrkProfiling = Profiling.of(parameters, bare, gateway, profiles);
+                    comparisons.add(new Comparison(
                             wrkRun("nginx -> backend", nginxUrl, token, parameters),
-                            wrkRun("gateway -> backend", gatewayUrl, token, parameters)));
+                            wrkProfiling.bare(
+                                    () -> wrkRun("bare Spring Cloud Gateway -> backend", bareUrl, token, parameters)),
+                            wrkProfiling.gateway(() -> wrkRun("gateway -> backend", gatewayUrl, token, parameters))));
                 } else {
                     log.warn("wrk is not installed (apt-get install -y wrk): only the Java harness measures");
                 }
                 checks.add("The backend answered " + backend.served() + " requests, " + backend.servedWithBearer()
-                        + " of them carrying the bearer token (both proxies pass it on).");
-                return report(parameters, date, pairs, checks);
+                        + " of them carrying the bearer token (every proxy passes it on).");
+                Map<String, Long> pids = new LinkedHashMap<>();
+                pids.put("nginx (master and workers)", nginx.pid());
+                pids.put("bare Spring Cloud Gateway", bare.pid());
+                pids.put("gateway", gateway.pid());
+                return report(parameters, date, comparisons, checks, PeakMemory.of(pids), profiles);
             }
         }
     }
 
-    /** Both paths answer the backend's document for a signed-in user; only the gateway refuses a missing token. */
-    private static List<String> sanityChecks(String nginxUrl, String gatewayUrl, RefreshingToken token) {
+    /** Every path answers the backend's document for a signed-in user; only the gateway refuses a missing token. */
+    private static List<String> sanityChecks(List<String> urls, String gatewayUrl, RefreshingToken token) {
         HttpClient http = LoopbackHttp.client();
         List<String> checks = new ArrayList<>();
-        for (String url : List.of(nginxUrl, gatewayUrl)) {
+        for (String url : urls) {
             HttpResponse<String> answer = LoopbackHttp.get(http, url, token.get());
             if (answer == null || answer.statusCode() != 200 || !answer.body().equals(FixedJsonBackend.BODY)) {
                 throw new IllegalStateException(url + " did not relay the backend's answer: "
                         + (answer == null ? "no answer" : answer.statusCode() + " " + answer.body()));
             }
         }
-        checks.add("With the token, nginx and the gateway both answer 200 with the backend's JSON.");
+        checks.add("With the token, nginx, the bare Spring Cloud Gateway and the gateway all answer 200 with the "
+                + "backend's JSON.");
         HttpResponse<String> anonymous = LoopbackHttp.get(http, gatewayUrl, null);
         int status = anonymous == null ? -1 : anonymous.statusCode();
         if (status != 401) {
             throw new IllegalStateException("the gateway let a request without a token through: " + status);
         }
-        checks.add("Without a token the gateway answers 401 (nginx, which checks nothing, would pass it on).");
+        checks.add("Without a token the gateway answers 401 (nginx and the bare gateway, which check nothing, would "
+                + "pass it on).");
         return checks;
     }
 
@@ -188,7 +229,13 @@ public final class GatewayOverheadBenchmark {
         return row;
     }
 
-    private static MarkdownReport report(Parameters p, ZonedDateTime date, List<Pair> pairs, List<String> checks) {
+    private static MarkdownReport report(
+            Parameters p,
+            ZonedDateTime date,
+            List<Comparison> comparisons,
+            List<String> checks,
+            Map<String, String> memory,
+            List<String> profiles) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("concurrency (keep-alive connections, closed loop)", p.clients());
         parameters.put(
@@ -208,47 +255,105 @@ public final class GatewayOverheadBenchmark {
 
         List<Row> rows = new ArrayList<>();
         List<String> summary = new ArrayList<>();
-        for (Pair pair : pairs) {
-            rows.add(pair.nginx());
-            rows.add(pair.gateway());
+        for (Comparison c : comparisons) {
+            rows.add(c.nginx());
+            rows.add(c.bare());
+            rows.add(c.gateway());
             summary.add(String.format(
-                    "%s: gateway/nginx throughput %.2f (%.0f vs %.0f req/s); added latency "
-                            + "p50 +%s, p90 +%s, p99 +%s",
-                    pair.nginx().client(),
-                    pair.throughputRatio(),
-                    pair.gateway().throughput(),
-                    pair.nginx().throughput(),
-                    MarkdownReport.ms(pair.gateway().p50() - pair.nginx().p50()),
-                    MarkdownReport.ms(pair.gateway().p90() - pair.nginx().p90()),
-                    MarkdownReport.ms(pair.gateway().p99() - pair.nginx().p99())));
+                    "%s: gateway %.0f req/s = %.2f of nginx (%.0f; target %.1f: %s) and %.2f of the bare Spring "
+                            + "Cloud Gateway (%.0f; target %.1f: %s); bare/nginx %.2f; added latency against nginx "
+                            + "p50 +%s, p99 +%s (target +%s: %s), against the bare gateway p99 +%s",
+                    c.nginx().client(),
+                    c.gateway().throughput(),
+                    c.ofNginx(),
+                    c.nginx().throughput(),
+                    TARGET_OF_NGINX,
+                    verdict(c.ofNginx() >= TARGET_OF_NGINX),
+                    c.ofBare(),
+                    c.bare().throughput(),
+                    TARGET_OF_BARE,
+                    verdict(c.ofBare() >= TARGET_OF_BARE),
+                    c.bare().throughput() / c.nginx().throughput(),
+                    MarkdownReport.ms(c.gateway().p50() - c.nginx().p50()),
+                    MarkdownReport.ms(c.addedP99()),
+                    MarkdownReport.ms(TARGET_ADDED_P99_MICROS),
+                    verdict(c.addedP99() <= TARGET_ADDED_P99_MICROS),
+                    MarkdownReport.ms(c.gateway().p99() - c.bare().p99())));
         }
-        return new MarkdownReport("Gateway overhead against nginx (issue 5)", Machine.current(), date)
+        List<String> memoryLines = new ArrayList<>();
+        memory.forEach((name, peak) -> memoryLines.add(name + ": " + peak));
+        return new MarkdownReport(
+                        "Gateway overhead against nginx and the bare framework (issues 5, 19)", Machine.current(), date)
                 .section("Setup")
                 .bullets(List.of(
                         "Backend: a tiny HTTP server in the harness JVM (JDK `HttpServer`, 4 threads) answering "
                                 + "every request with the same " + FixedJsonBackend.BODY.length() + "-byte JSON.",
                         "nginx: a child process with our configuration, TLS (TLS 1.3, EC P-256 throwaway "
                                 + "certificate) on a loopback port, `proxy_pass` to the backend with keep-alive.",
+                        "Bare Spring Cloud Gateway (module `benchmarks/bare-gateway`): the gateway's framework on "
+                                + "Reactor Netty, TLS with the same kind of certificate, one route `/api/**` -> "
+                                + "backend, no security, filters or audit: the framework's own limit. Same JVM "
+                                + "options as the gateway.",
                         "Gateway: its runnable jar alone (Spring Cloud Gateway on Netty, TLS 1.3 with its "
                                 + "generated EC P-256 certificate) with Keycloak, Redis and Kafka; route "
                                 + "`/api/me` -> backend (`IDENTITY_SERVICE_URI`). Per request it verifies the JWT "
-                                + "(signature with cached keys, issuer, audience, expiry), checks the deny list "
-                                + "and two rate-limit counters in Redis (limits raised to 10^9/min for the run), "
-                                + "publishes an audit event to Kafka, relays the token and sets security headers.",
+                                + "(issuer, audience, expiry, signature), checks the deny list and the rate-limit "
+                                + "counters (limits raised to 10^9/min for the run), publishes an audit event to "
+                                + "Kafka, relays the token and sets security headers.",
                         "Request: HTTPS `GET /api/me` with a patient's `portal-mobile` access token, HTTP/1.1 "
-                                + "keep-alive, one connection per client; the same for both targets, nginx "
-                                + "measured first, then the gateway, for each load generator.",
-                        "Everything (Keycloak, Kafka, Redis, PostgreSQL idle, nginx, gateway, backend, load "
+                                + "keep-alive, one connection per client; the same for every target, measured one "
+                                + "after the other (nginx, bare, gateway) for each load generator.",
+                        "Everything (Keycloak, Kafka, Redis, PostgreSQL idle, nginx, both gateways, backend, load "
                                 + "generator) shares the machine's cores, so the load generator's own cost "
-                                + "lowers both figures; wrk (C) costs far less per request than the Java "
-                                + "harness, and its ratio is the one to quote."))
+                                + "lowers every figure; wrk (C) costs far less per request than the Java "
+                                + "harness, and its ratios are the ones to quote."))
                 .section("Parameters")
                 .parameters(parameters)
                 .section("Results")
                 .results(rows)
-                .section("Gateway against nginx")
+                .section("Ratios and targets")
                 .bullets(summary)
+                .section("Peak resident memory (VmHWM) at the end of the run")
+                .bullets(memoryLines)
+                .section("Profiles (JDK Flight Recorder, `profile` settings, over each gateway's measured run)")
+                .bullets(profiles.isEmpty() ? List.of("not profiled (`-Dbench.profile=false`)") : profiles)
                 .section("Checks before measuring")
                 .bullets(checks);
+    }
+
+    /** Wraps the two gateways' runs in a JFR recording each, when profiling; the summaries go to {@code lines}. */
+    record Profiling(
+            boolean on, Path directory, BareGatewayProcess bare, StandaloneGateway gateway, List<String> lines) {
+
+        static final Profiling OFF = new Profiling(false, null, null, null, List.of());
+
+        static Profiling of(
+                Parameters parameters, BareGatewayProcess bare, StandaloneGateway gateway, List<String> lines) {
+            return parameters.profile()
+                    ? new Profiling(true, parameters.workDirectory().resolve("profiles"), bare, gateway, lines)
+                    : OFF;
+        }
+
+        Row bare(java.util.function.Supplier<Row> run) {
+            return profiled("bare Spring Cloud Gateway", on ? bare.pid() : 0, run);
+        }
+
+        Row gateway(java.util.function.Supplier<Row> run) {
+            return profiled("gateway", on ? gateway.pid() : 0, run);
+        }
+
+        private Row profiled(String name, long pid, java.util.function.Supplier<Row> run) {
+            if (!on) {
+                return run.get();
+            }
+            Profile profile = Profile.start(name, pid);
+            Row row = run.get();
+            lines.addAll(profile.stop(directory, 10));
+            return row;
+        }
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "missed";
     }
 }

@@ -27,34 +27,18 @@ public final class NginxProxy implements AutoCloseable {
         this.port = port;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     public static NginxProxy start(int backendPort, Path directory) {
         int port = FreePorts.find();
         try {
             Files.createDirectories(directory.resolve("logs"));
             Files.createDirectories(directory.resolve("temp"));
-            Path certificate = directory.resolve("cert.pem");
-            Path key = directory.resolve("key.pem");
-            run(
-                    List.of(
-                            "openssl",
-                            "req",
-                            "-x509",
-                            "-newkey",
-                            "ec",
-                            "-pkeyopt",
-                            "ec_paramgen_curve:prime256v1",
-                            "-nodes",
-                            "-days",
-                            "2",
-                            "-subj",
-                            "/CN=localhost",
-                            "-addext",
-                            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                            "-keyout",
-                            key.toString(),
-                            "-out",
-                            certificate.toString()),
-                    directory);
+            Pem pem = throwawayCertificate(directory);
+            Path certificate = pem.certificate();
+            Path key = pem.key();
             Path config = directory.resolve("nginx.conf");
             Files.writeString(config, config(port, backendPort, directory, certificate, key));
             ChildProcess process = ChildProcess.start(
@@ -68,6 +52,37 @@ public final class NginxProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A certificate and its key, PEM files. */
+    record Pem(Path certificate, Path key) {}
+
+    /** A throwaway EC P-256 certificate for localhost and 127.0.0.1 (the kind the gateway generates). */
+    static Pem throwawayCertificate(Path directory) {
+        Path certificate = directory.resolve("cert.pem");
+        Path key = directory.resolve("key.pem");
+        run(
+                List.of(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1",
+                        "-nodes",
+                        "-days",
+                        "2",
+                        "-subj",
+                        "/CN=localhost",
+                        "-addext",
+                        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                        "-keyout",
+                        key.toString(),
+                        "-out",
+                        certificate.toString()),
+                directory);
+        return new Pem(certificate, key);
     }
 
     /** The configuration: as plain as a production reverse proxy of one upstream, access log off. */

@@ -30,12 +30,15 @@ public final class StandaloneGateway implements AutoCloseable {
     private final KeycloakServer keycloak;
     private final int port;
     private final List<String> jvmOptions;
+    private final long pid;
 
-    private StandaloneGateway(List<AutoCloseable> started, KeycloakServer keycloak, int port, List<String> jvmOptions) {
+    private StandaloneGateway(
+            List<AutoCloseable> started, KeycloakServer keycloak, int port, List<String> jvmOptions, long pid) {
         this.started = started;
         this.keycloak = keycloak;
         this.port = port;
         this.jvmOptions = jvmOptions;
+        this.pid = pid;
     }
 
     public static StandaloneGateway start(Path projectRoot, String backendUrl, List<String> jvmOptions, Path logs) {
@@ -101,7 +104,7 @@ public final class StandaloneGateway implements AutoCloseable {
             gateway.awaitReady(
                     Duration.ofMinutes(4),
                     () -> LoopbackHttp.isUp(http, "https://127.0.0.1:" + port + "/actuator/health"));
-            return new StandaloneGateway(started, keycloak, port, jvmOptions);
+            return new StandaloneGateway(started, keycloak, port, jvmOptions, gateway.pid());
         } catch (RuntimeException e) {
             close(started);
             throw e;
@@ -114,6 +117,11 @@ public final class StandaloneGateway implements AutoCloseable {
 
     public String url(String path) {
         return "https://127.0.0.1:" + port + path;
+    }
+
+    /** The gateway's process (not Keycloak's, Kafka's or Redis's). */
+    public long pid() {
+        return pid;
     }
 
     public List<String> jvmOptions() {

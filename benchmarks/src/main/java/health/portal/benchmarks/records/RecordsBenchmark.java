@@ -4,6 +4,8 @@ import health.portal.benchmarks.load.LoadGenerator;
 import health.portal.benchmarks.load.LoadResult;
 import health.portal.benchmarks.report.Machine;
 import health.portal.benchmarks.report.MarkdownReport;
+import health.portal.benchmarks.report.PeakMemory;
+import health.portal.benchmarks.report.Profile;
 import health.portal.benchmarks.report.Row;
 import health.portal.benchmarks.support.LoopbackHttp;
 import health.portal.benchmarks.support.RefreshingToken;
@@ -40,16 +42,16 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issue 4: the health summary with the EMR sandbox serving many patients, at a fixed concurrency,
+ * Issues 4 and 19: the health summary with the EMR sandbox serving many patients, at a fixed concurrency, in one
+ * run and for the same patients (client i reads patient i mod users):
  * <ol>
- * <li>end to end: HTTPS {@code GET /api/records/summary} on the gateway with patients' own bearer tokens (the
- * gateway takes the patient from the token), gateway -> records-service (gRPC) -> sandbox (FHIR);</li>
- * <li>records-service alone: gRPC {@code GetHealthSummary} with the records-client service token, a random patient
- * among all of them per call.</li>
+ * <li>the EMR's own limit: the summary's FHIR reads ({@link SummaryReads}) sent straight to the sandbox;</li>
+ * <li>records-service alone: gRPC {@code GetHealthSummary} with the records-client service token;</li>
+ * <li>end to end: HTTPS {@code GET /api/records/summary} on the gateway with the patients' own bearer tokens (the
+ * gateway takes the patient from the token), gateway -> records-service (gRPC) -> sandbox (FHIR).</li>
  * </ol>
  * The whole portal runs as the launcher runs it (every service its own JVM) on this machine, with the harness.
  */
@@ -70,7 +72,18 @@ public final class RecordsBenchmark {
             Duration grpcDuration,
             long maxRequests,
             List<String> serviceJvm,
+            boolean profile,
             Path logs) {}
+
+    /** Issue 19's targets, as shares of the EMR's own summary rate. */
+    static final double TARGET_GRPC_OF_EMR = 0.9;
+
+    static final double TARGET_GATEWAY_OF_EMR = 0.8;
+
+    static final long TARGET_GATEWAY_P99_MICROS = 250_000;
+
+    /** A signed-in patient user and the EMR patient it reads. */
+    record SignedIn(RefreshingToken token, String patientId) {}
 
     private RecordsBenchmark() {}
 
@@ -95,7 +108,10 @@ public final class RecordsBenchmark {
             log.info("Portal up in {} s; the sandbox serves {} patients", startSeconds, patientIds.size());
 
             KeycloakServer keycloak = stack.keycloak();
-            List<RefreshingToken> userTokens = signInUsers(keycloak, demo, patientIds, parameters.users());
+            List<SignedIn> users = signInUsers(keycloak, demo, patientIds, parameters.users());
+            List<RefreshingToken> userTokens =
+                    users.stream().map(SignedIn::token).toList();
+            List<String> userPatients = users.stream().map(SignedIn::patientId).toList();
             boolean demoIncluded = demo != null;
             RefreshingToken serviceToken = RefreshingToken.of(() -> keycloak.serviceAccountToken("records-client"));
             List<RefreshingToken> all = new ArrayList<>(userTokens);
@@ -104,15 +120,21 @@ public final class RecordsBenchmark {
             try (TokenRenewal renewal = new TokenRenewal(all)) {
                 String summaryUrl = stack.gatewayUrl().replace("localhost", "127.0.0.1") + "/api/records/summary";
                 checkEveryUserReadsTheirSummary(summaryUrl, userTokens);
-                LoadResult http = httpSummaries(summaryUrl, userTokens, parameters);
-                log.info("{}", http);
+                LoadResult emr = emrSummaries(fhirBase, userPatients, parameters);
+                log.info("{}", emr);
 
                 ManagedChannel channel = Grpc.newChannelBuilderForAddress(
                                 "127.0.0.1", stack.ports().recordsGrpc(), InsecureChannelCredentials.create())
                         .build();
                 try {
-                    LoadResult grpc = grpcSummaries(channel, serviceToken, patientIds, parameters);
+                    LoadResult grpc = grpcSummaries(channel, serviceToken, userPatients, parameters);
                     log.info("{}", grpc);
+                    List<Profile> profiles = startProfiles(stack, parameters);
+                    LoadResult http = httpSummaries(summaryUrl, userTokens, parameters);
+                    log.info("{}", http);
+                    List<String> profileLines = new ArrayList<>();
+                    profiles.forEach(profile ->
+                            profileLines.addAll(profile.stop(parameters.logs().resolveSibling("profiles"), 10)));
                     return report(
                             parameters,
                             date,
@@ -120,14 +142,33 @@ public final class RecordsBenchmark {
                             patientIds.size(),
                             userTokens.size(),
                             demoIncluded,
-                            http,
-                            grpc);
+                            new Results(emr, grpc, http),
+                            PeakMemory.of(stack.processIds()),
+                            profileLines);
                 } finally {
                     channel.shutdownNow();
                 }
             }
         }
     }
+
+    /** The summary path's processes, profiled over the end-to-end row (all three are busy in it). */
+    private static List<Profile> startProfiles(LocalPortal stack, Parameters parameters) {
+        List<Profile> profiles = new ArrayList<>();
+        if (parameters.profile()) {
+            Map<String, Long> pids = stack.processIds();
+            for (String process : List.of("gateway", "records-service", "emr-sandbox")) {
+                Long pid = pids.get(process);
+                if (pid != null) {
+                    profiles.add(Profile.start(process, pid));
+                }
+            }
+        }
+        return profiles;
+    }
+
+    /** The three rows of one run. */
+    record Results(LoadResult emr, LoadResult grpc, LoadResult http) {}
 
     /** The demo patient enrolled as a patient enrolls (identity-service); null when enrollment failed. */
     private static DemoPatient.Credentials enrollDemoPatient(LocalPortal stack) {
@@ -141,7 +182,7 @@ public final class RecordsBenchmark {
     }
 
     /** The demo patient (when enrolled) and patient users for other, random EMR patients. */
-    private static List<RefreshingToken> signInUsers(
+    private static List<SignedIn> signInUsers(
             KeycloakServer keycloak, DemoPatient.Credentials demo, List<String> patientIds, int users) {
         List<String> clones =
                 patientIds.stream().filter(id -> id.matches(".+-c\\d+")).toList();
@@ -155,9 +196,10 @@ public final class RecordsBenchmark {
         String run = UUID.randomUUID().toString().substring(0, 6);
         ExecutorService executor = Executors.newFixedThreadPool(4);
         try {
-            List<Future<RefreshingToken>> futures = new ArrayList<>();
+            List<Future<SignedIn>> futures = new ArrayList<>();
             if (demo != null) {
-                futures.add(executor.submit(() -> signIn(keycloak, demo.username(), demo.password())));
+                futures.add(executor.submit(
+                        () -> new SignedIn(signIn(keycloak, demo.username(), demo.password()), demo.patientId())));
             }
             int others = demo != null ? users - 1 : users;
             for (int i = 1; i <= others && i - 1 < pool.size(); i++) {
@@ -167,11 +209,11 @@ public final class RecordsBenchmark {
                 futures.add(executor.submit(() -> {
                     keycloak.createPatientUser(
                             username, password, username + "@example.org", patientId, "Bench", "Patient");
-                    return signIn(keycloak, username, password);
+                    return new SignedIn(signIn(keycloak, username, password), patientId);
                 }));
             }
-            List<RefreshingToken> tokens = new ArrayList<>();
-            for (Future<RefreshingToken> future : futures) {
+            List<SignedIn> tokens = new ArrayList<>();
+            for (Future<SignedIn> future : futures) {
                 tokens.add(future.get(2, TimeUnit.MINUTES));
             }
             return tokens;
@@ -233,12 +275,48 @@ public final class RecordsBenchmark {
                 });
     }
 
+    /** The summary's FHIR reads straight to the sandbox, one after the other per client: one request = one summary. */
+    private static LoadResult emrSummaries(String fhirBase, List<String> patients, Parameters parameters) {
+        List<HttpClient> clients = new ArrayList<>();
+        for (int i = 0; i < parameters.clients(); i++) {
+            clients.add(LoopbackHttp.client());
+        }
+        log.info(
+                "EMR summary reads: {} clients, {} s warm-up, {} s measured",
+                parameters.clients(),
+                parameters.grpcWarmup().toSeconds(),
+                parameters.grpcDuration().toSeconds());
+        return LoadGenerator.run(
+                "sandbox: the summary's FHIR reads",
+                parameters.clients(),
+                parameters.grpcWarmup(),
+                parameters.grpcDuration(),
+                parameters.maxRequests(),
+                client -> {
+                    String patientId = patients.get(client % patients.size());
+                    for (String read : SummaryReads.forPatient(patientId)) {
+                        HttpResponse<byte[]> response = clients.get(client)
+                                .send(
+                                        HttpRequest.newBuilder(URI.create(fhirBase + read))
+                                                .timeout(Duration.ofSeconds(30))
+                                                .header("Accept", "application/fhir+json")
+                                                .GET()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofByteArray());
+                        if (response.statusCode() != 200) {
+                            return "HTTP " + response.statusCode();
+                        }
+                    }
+                    return null;
+                });
+    }
+
     private static LoadResult grpcSummaries(
             ManagedChannel channel, RefreshingToken token, List<String> patientIds, Parameters parameters) {
         RecordsServiceGrpc.RecordsServiceBlockingStub stub =
                 RecordsServiceGrpc.newBlockingStub(channel).withCallCredentials(new BearerCallCredentials(token::get));
         for (int i = 0; i < 3; i++) { // fail fast with the reason rather than after minutes of errors
-            String patientId = patientIds.get(ThreadLocalRandom.current().nextInt(patientIds.size()));
+            String patientId = patientIds.get(i % patientIds.size());
             stub.withDeadlineAfter(30, TimeUnit.SECONDS)
                     .getHealthSummary(
                             PatientRequest.newBuilder().setPatientId(patientId).build());
@@ -255,8 +333,7 @@ public final class RecordsBenchmark {
                 parameters.grpcDuration(),
                 parameters.maxRequests(),
                 client -> {
-                    String patientId =
-                            patientIds.get(ThreadLocalRandom.current().nextInt(patientIds.size()));
+                    String patientId = patientIds.get(client % patientIds.size());
                     try {
                         stub.withDeadlineAfter(30, TimeUnit.SECONDS)
                                 .getHealthSummary(PatientRequest.newBuilder()
@@ -276,30 +353,51 @@ public final class RecordsBenchmark {
             int patientsServed,
             int users,
             boolean demoIncluded,
-            LoadResult http,
-            LoadResult grpc) {
+            Results results,
+            Map<String, String> memory,
+            List<String> profiles) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("concurrent clients (closed loop)", p.clients());
         parameters.put("sandbox patients served", String.format("%,d (requested %,d)", patientsServed, p.patients()));
         parameters.put(
-                "HTTPS: signed-in patients (tokens)",
+                "patients read",
                 users + " ("
                         + (demoIncluded
                                 ? "demo-alex, enrolled through identity-service, + " + (users - 1)
                                 : "demo-alex not enrolled (enrollment failed); " + users)
-                        + " random cloned patients created in "
-                        + "Keycloak; client i uses patient i mod " + users + ")");
+                        + " random cloned patients created in Keycloak); client i reads patient i mod " + users
+                        + " on every row");
         parameters.put(
-                "HTTPS: warm-up / measured",
+                "EMR and gRPC rows: warm-up / measured",
+                p.grpcWarmup().toSeconds() + " s / " + p.grpcDuration().toSeconds() + " s each");
+        parameters.put(
+                "HTTPS row: warm-up / measured",
                 p.warmup().toSeconds() + " s / " + p.duration().toSeconds() + " s");
-        parameters.put("gRPC: patients", "random among all " + String.format("%,d", patientsServed) + " per call");
-        parameters.put(
-                "gRPC: warm-up / measured",
-                p.grpcWarmup().toSeconds() + " s / " + p.grpcDuration().toSeconds() + " s");
         parameters.put("request cap per run", String.format("%,d", p.maxRequests()));
         parameters.put("service JVM options", "`" + String.join(" ", p.serviceJvm()) + "`");
         parameters.put("portal start-up (all processes UP)", startSeconds + " s");
-        return new MarkdownReport("Health summary under load (issue 4)", Machine.current(), date)
+        double emr = results.emr().throughputPerSecond();
+        double grpcShare = results.grpc().throughputPerSecond() / emr;
+        double httpShare = results.http().throughputPerSecond() / emr;
+        long httpP99 = results.http().percentileMicros(99);
+        List<String> ratios = List.of(
+                String.format(
+                        "records-service gRPC: %.2f of the EMR's own summary rate (target %.1f: %s)",
+                        grpcShare, TARGET_GRPC_OF_EMR, grpcShare >= TARGET_GRPC_OF_EMR ? "met" : "missed"),
+                String.format(
+                        "through the gateway: %.2f of it (target %.1f: %s); p99 %s (target under %s: %s); errors %d "
+                                + "(target none: %s)",
+                        httpShare,
+                        TARGET_GATEWAY_OF_EMR,
+                        httpShare >= TARGET_GATEWAY_OF_EMR ? "met" : "missed",
+                        MarkdownReport.ms(httpP99),
+                        MarkdownReport.ms(TARGET_GATEWAY_P99_MICROS),
+                        httpP99 < TARGET_GATEWAY_P99_MICROS ? "met" : "missed",
+                        results.http().allErrors(),
+                        results.http().allErrors() == 0 ? "met" : "missed"));
+        List<String> memoryLines = new ArrayList<>();
+        memory.forEach((name, peak) -> memoryLines.add(name + ": " + peak));
+        return new MarkdownReport("Health summary under load (issues 4, 19)", Machine.current(), date)
                 .section("Setup")
                 .bullets(List.of(
                         "The whole portal as `LocalPortal` (the launcher) runs it, every process on this machine: "
@@ -308,17 +406,20 @@ public final class RecordsBenchmark {
                                 + "All traffic on loopback.",
                         "emr-sandbox with `--sandbox.patients=" + p.patients() + "`: 250 Synthea patients (3 years "
                                 + "of history) and clones of them computed on read, plus the 2 demo patients.",
-                        "Path 1: HTTPS (TLS 1.3, HTTP/1.1 keep-alive, one connection per client) `GET "
-                                + "/api/records/summary` with a patient's own `portal-mobile` access token "
-                                + "(authorization code + PKCE through Keycloak's login form); the gateway checks "
-                                + "the token, rate limits (Redis), audits (Kafka), and calls records-service over "
-                                + "gRPC, which checks the token again, audits (Kafka, acks=all) and reads the EMR "
-                                + "over FHIR.",
-                        "Path 2: gRPC `GetHealthSummary` straight to records-service (plaintext on loopback, as "
+                        "Row 1, the EMR's own limit: the FHIR requests the adapter sends for one summary ("
+                                + String.join(", ", SummaryReads.forPatient("{id}"))
+                                + "), sent by each client one after the other straight to the sandbox (HTTP/1.1 "
+                                + "keep-alive); one measured request is one summary's reads.",
+                        "Row 2: gRPC `GetHealthSummary` straight to records-service (plaintext on loopback, as "
                                 + "the launcher runs it) with the `records-client` service token, one channel "
-                                + "(HTTP/2) shared by the clients.",
-                        "Gateway rate limits raised to 10^9 per minute for the run (still counted in Redis); "
-                                + "tokens renewed every 2 minutes.",
+                                + "(HTTP/2) shared by the clients; records-service checks the token, audits to "
+                                + "Kafka (acks=all) and reads the EMR over FHIR.",
+                        "Row 3: HTTPS (TLS 1.3, HTTP/1.1 keep-alive, one connection per client) `GET "
+                                + "/api/records/summary` with the patient's own `portal-mobile` access token; the "
+                                + "gateway checks the token, rate limits (Redis), audits (Kafka) and calls "
+                                + "records-service over gRPC.",
+                        "Gateway rate limits raised to 10^9 per minute for the run (still counted); tokens "
+                                + "renewed every 2 minutes.",
                         "Closed loop: each client sends its next request when the previous one answered, so the "
                                 + "latencies are those the clients saw at the throughput the system sustained "
                                 + "(no coordinated-omission correction). Errors are non-200 answers and failed "
@@ -328,6 +429,12 @@ public final class RecordsBenchmark {
                 .section("Parameters")
                 .parameters(parameters)
                 .section("Results")
-                .results(List.of(Row.of(http), Row.of(grpc)));
+                .results(List.of(Row.of(results.emr()), Row.of(results.grpc()), Row.of(results.http())))
+                .section("Shares of the EMR's own limit and targets")
+                .bullets(ratios)
+                .section("Peak resident memory (VmHWM) of the portal's processes at the end of the run")
+                .bullets(memoryLines)
+                .section("Profiles (JDK Flight Recorder, `profile` settings, over the HTTPS row)")
+                .bullets(profiles.isEmpty() ? List.of("not profiled (`-Dbench.profile=false`)") : profiles);
     }
 }

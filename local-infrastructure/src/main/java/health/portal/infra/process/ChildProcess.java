@@ -81,6 +81,10 @@ public final class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
+    public String name() {
+        return name;
+    }
+
     public Path logFile() {
         return logFile;
     }
