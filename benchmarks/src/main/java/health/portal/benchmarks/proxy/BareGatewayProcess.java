@@ -53,8 +53,10 @@ final class BareGatewayProcess implements AutoCloseable {
         HttpClient http = LoopbackHttp.client();
         try {
             // the route answers once the backend does: the bare gateway has no health endpoint of its own
-            process.awaitReady(
-                    Duration.ofMinutes(2), () -> LoopbackHttp.isUp(http, "https://127.0.0.1:" + port + "/api/me"));
+            process.awaitReady(Duration.ofMinutes(2), () -> {
+                var answer = LoopbackHttp.get(http, "https://127.0.0.1:" + port + "/api/me", null);
+                return answer != null && answer.statusCode() == 200;
+            });
         } catch (RuntimeException e) {
             process.close();
             throw e;
