@@ -3,6 +3,7 @@ package health.portal.gateway;
 import static health.portal.gateway.SecurityHeaderAssertions.assertProblem;
 import static health.portal.gateway.SecurityHeaderAssertions.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.security.interfaces.RSAPrivateKey;
 
@@ -116,6 +119,28 @@ class RecordsApiTest extends GatewayTestBase {
         assertThat(bundle.path("resourceType").asString()).isEqualTo("Bundle");
         assertThat(bundle.path("entry").get(0).path("resource").path("id").asString())
                 .isEqualTo(user.patientId());
+    }
+
+    @Test
+    void aLargeExportArrivesWhole() {
+        TestUser user = patient("records-large-export");
+        RECORDS.exportEntries.put(user.patientId(), 20_000); // about 1,000 chunks: far more than one demand batch
+        HttpResponse<String> export = get("/api/records/export", mobileToken(user));
+        assertThat(export.statusCode()).isEqualTo(200);
+        JsonNode bundle = JSON.readTree(export.body());
+        assertThat(bundle.path("entry").size()).isEqualTo(20_000);
+    }
+
+    @Test
+    void anExportCutPartWayIsAbortedNotCompleted() {
+        TestUser user = patient("records-cut-export");
+        RECORDS.exportsCut.add(user.patientId());
+        RECORDS.exportEntries.put(user.patientId(), 2_000);
+        String token = mobileToken(user);
+        // the status line and the first half went out before the failure: the download must fail, not end
+        assertThatThrownBy(() -> get("/api/records/export", token))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasCauseInstanceOf(IOException.class);
     }
 
     @Test

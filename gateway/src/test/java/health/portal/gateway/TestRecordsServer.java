@@ -29,6 +29,9 @@ import io.grpc.stub.StreamObserver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,6 +53,12 @@ final class TestRecordsServer {
     final AtomicReference<String> lastPatientId = new AtomicReference<>();
 
     final AtomicReference<Long> lastDeadlineMillis = new AtomicReference<>();
+
+    /** Patients whose export has this many entries (else one). */
+    final Map<String, Integer> exportEntries = new ConcurrentHashMap<>();
+
+    /** Patients whose export stops with UNAVAILABLE half way through, as one whose EMR fails part way. */
+    final Set<String> exportsCut = ConcurrentHashMap.newKeySet();
 
     private final Server server;
 
@@ -179,15 +188,40 @@ final class TestRecordsServer {
         @Override
         public void exportRecord(PatientRequest request, StreamObserver<ExportChunk> response) {
             lastPatientId.set(request.getPatientId());
-            String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
-                    + "{\"resourceType\":\"Patient\",\"id\":\"" + request.getPatientId() + "\"}}]}";
-            byte[] bytes = bundle.getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < bytes.length; i += 16) {
+            int entries = exportEntries.getOrDefault(request.getPatientId(), 1);
+            StringBuilder bundle =
+                    new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[");
+            for (int i = 0; i < entries; i++) {
+                bundle.append(i == 0 ? "" : ",")
+                        .append("{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"")
+                        .append(request.getPatientId())
+                        .append("\"}}");
+            }
+            byte[] bytes = bundle.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+            int chunk = entries > 1 ? 1024 : 16;
+            boolean cut = exportsCut.contains(request.getPatientId());
+            for (int i = 0; i < bytes.length; i += chunk) {
                 response.onNext(ExportChunk.newBuilder()
-                        .setData(ByteString.copyFrom(bytes, i, Math.min(16, bytes.length - i)))
+                        .setData(ByteString.copyFrom(bytes, i, Math.min(chunk, bytes.length - i)))
                         .build());
+                if (cut && i >= bytes.length / 2) {
+                    // as records-service ends an export whose EMR failed part way, once the first bytes are out
+                    sleep(300);
+                    response.onError(Status.UNAVAILABLE
+                            .withDescription("EMR unavailable or too slow")
+                            .asRuntimeException());
+                    return;
+                }
             }
             response.onCompleted();
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

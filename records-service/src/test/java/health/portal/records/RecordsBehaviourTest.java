@@ -303,6 +303,41 @@ class RecordsBehaviourTest extends GrpcTestBase {
     }
 
     @Test
+    void anExportWhoseEmrFailsPartWayEndsWithTheFailureNotAsComplete() {
+        String synthea = emrSyntheaPatient();
+        // slow EMR pages: the export is still reading the EMR when its first chunk has arrived
+        SharedSandbox.get().faults().delayEveryAnswer(Duration.ofMillis(150));
+        Iterator<ExportChunk> chunks = staffStub(newCorrelationId())
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .exportRecord(PatientRequest.newBuilder().setPatientId(synthea).build());
+        assertThat(chunks.next().getData().isEmpty()).isFalse();
+        SharedSandbox.get().faults().failNext(100_000);
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> {
+            while (chunks.hasNext()) {
+                chunks.next();
+            }
+        });
+        assertThat(e).as("the stream ends with an error, not with OK").isNotNull();
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    private static String emrSyntheaPatient() {
+        IGenericClient emr = FHIR.newRestfulGenericClient(SharedSandbox.get().fhirBaseUrl());
+        return emr
+                .search()
+                .forResource(Patient.class)
+                .count(50)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(e -> e.getResource().getIdElement().getIdPart())
+                .filter(id -> !id.startsWith("demo-"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
     void emrOutageIsUnavailableAndThenFast() {
         SharedSandbox.get().faults().failNext(100_000);
         for (int i = 0; i < 3; i++) {

@@ -19,13 +19,9 @@ import health.portal.proto.records.v1.MessageContent;
 import health.portal.proto.records.v1.PatientProfile;
 import health.portal.proto.records.v1.QuestionnaireForm;
 import health.portal.proto.records.v1.Visit;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
-import org.hl7.fhir.r4.model.Resource;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,7 +63,7 @@ public class EmrClient {
         this.reads = new ResourceReads(access);
         this.summaries = new HealthSummaries(access, reads);
         this.lists = new RecordLists(access, reads);
-        this.export = new RecordExport(access, reads);
+        this.export = new RecordExport(access, reads, foreign);
         this.filing = new RecordFiling(access, reads);
         this.careTeams = new CareTeams(access, reads);
         this.messages = new Messages(access, reads);
@@ -126,14 +122,14 @@ public class EmrClient {
         return reads.document(patientId, documentId);
     }
 
-    /** The patient's whole record as one FHIR collection Bundle (ONC 170.315(e)(1)); built per request, not kept. */
-    public Bundle exportRecord(String patientId) {
-        return export.exportRecord(patientId);
-    }
-
-    /** Writes a resource as FHIR JSON to the stream (the caller chunks it). */
-    public void writeJson(Resource resource, OutputStream out) throws IOException {
-        export.writeJson(resource, out);
+    /**
+     * The patient's whole record as one FHIR collection Bundle (ONC 170.315(e)(1)), to be written with
+     * {@link BundleExport#writeTo}: read from the EMR while it is written, never held whole, not kept.
+     *
+     * @throws UnknownPatientException before anything is written, when the EMR has no such patient
+     */
+    public BundleExport openExport(String patientId) {
+        return export.open(patientId);
     }
 
     /**

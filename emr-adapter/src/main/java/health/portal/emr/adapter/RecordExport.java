@@ -1,21 +1,13 @@
 package health.portal.emr.adapter;
 
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Resource;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The patient's whole record as one FHIR collection Bundle, and its JSON. */
+/** Opens the patient's whole record for a streamed export (see {@link BundleExport}). */
 final class RecordExport {
 
     /** What an export contains when the EMR does not publish a CapabilityStatement. */
@@ -40,38 +32,22 @@ final class RecordExport {
 
     private final FhirAccess access;
     private final ResourceReads reads;
+    private final ExportPages pages;
     private volatile List<String> exportTypes;
 
-    RecordExport(FhirAccess access, ResourceReads reads) {
+    RecordExport(FhirAccess access, ResourceReads reads, ForeignResourceListener foreign) {
         this.access = access;
         this.reads = reads;
+        this.pages = new ExportPages(access, foreign);
     }
 
-    Bundle exportRecord(String patientId) {
+    /**
+     * Reads the patient and which types the EMR serves, so that an unknown patient or an EMR outage is known before
+     * the caller audits the export and sends the first byte; the record itself is read while it is written.
+     */
+    BundleExport open(String patientId) {
         Patient patient = reads.requirePatient(patientId);
-        String baseUrl = access.settings().baseUrl();
-        Bundle bundle = new Bundle();
-        bundle.setType(Bundle.BundleType.COLLECTION);
-        bundle.setTimestamp(new Date());
-        bundle.addEntry().setFullUrl(baseUrl + "/Patient/" + patientId).setResource(patient);
-        Set<String> seen = new LinkedHashSet<>();
-        seen.add("Patient/" + patientId);
-        for (String type : exportTypes()) {
-            for (Resource r : access.searchAll(type, patientId)) {
-                String key = r.fhirType() + "/" + r.getIdElement().getIdPart();
-                if (seen.add(key)) {
-                    bundle.addEntry().setFullUrl(baseUrl + "/" + key).setResource(r);
-                }
-            }
-        }
-        bundle.setTotal(bundle.getEntry().size());
-        return bundle;
-    }
-
-    void writeJson(Resource resource, OutputStream out) throws IOException {
-        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        access.fhirContext().newJsonParser().encodeResourceToWriter(resource, writer);
-        writer.flush();
+        return new BundleExport(access.fhirContext(), access.settings().baseUrl(), patient, exportTypes(), pages);
     }
 
     private List<String> exportTypes() {

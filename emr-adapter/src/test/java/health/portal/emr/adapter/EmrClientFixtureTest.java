@@ -88,8 +88,10 @@ class EmrClientFixtureTest {
     }
 
     @Test
-    void exportHasTheWholeRecordOnce() throws Exception {
-        var bundle = emr.exportRecord("synthea-1");
+    void exportHasTheWholeRecordOnce() {
+        String json = Exports.json(emr, "synthea-1");
+        assertThat(json).startsWith("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"");
+        var bundle = emr.fhirContext().newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, json);
         List<String> types = new ArrayList<>();
         bundle.getEntry().forEach(e -> types.add(e.getResource().fhirType()));
         assertThat(types)
@@ -104,9 +106,19 @@ class EmrClientFixtureTest {
                         "Encounter",
                         "DocumentReference");
         assertThat(bundle.getEntry()).hasSize(21); // every fixture resource of the patient, each once
-        var out = new java.io.ByteArrayOutputStream();
-        emr.writeJson(bundle, out);
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("{\"resourceType\":\"Bundle\"");
+        assertThat(bundle.getEntryFirstRep().getFullUrl()).isEqualTo(server.baseUrl() + "/Patient/synthea-1");
+        assertThat(bundle.getEntry())
+                .allSatisfy(e -> assertThat(e.getFullUrl())
+                        .isEqualTo(server.baseUrl() + "/" + e.getResource().fhirType() + "/"
+                                + e.getResource().getIdElement().getIdPart()));
+        // a collection is no search result: bdl-1 allows a total only on searchset and history
+        assertThat(bundle.hasTotal()).isFalse();
+        assertThat(json).doesNotContain("\"total\"");
+    }
+
+    @Test
+    void exportOfAnUnknownPatientFailsBeforeAnyByte() {
+        assertThatThrownBy(() -> emr.openExport("nobody")).isInstanceOf(UnknownPatientException.class);
     }
 
     @Test

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.ValidationResult;
 import health.portal.emr.sandbox.EmrSandbox;
 import health.portal.proto.records.v1.FileCommunicationRequest;
 import health.portal.proto.records.v1.HealthSummary;
@@ -16,6 +20,11 @@ import health.portal.proto.records.v1.LabResult;
 import health.portal.proto.records.v1.PatientProfile;
 import health.portal.proto.records.v1.Visit;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
@@ -187,11 +196,56 @@ class EmrSandboxTest {
     @Test
     void exportOfASyntheaPatient() {
         String id = syntheaPatients.get(0);
-        Bundle b = emr.exportRecord(id);
+        Bundle b = Exports.bundle(emr, id);
         assertThat(b.getEntryFirstRep().getResource().fhirType()).isEqualTo("Patient");
         assertThat(b.getEntry())
                 .extracting(e -> e.getResource().fhirType())
                 .contains("Encounter", "Observation", "Condition");
+        // every resource once, though pages of 7 cut each search many times
+        assertThat(b.getEntry())
+                .extracting(e -> e.getResource().fhirType() + "/"
+                        + e.getResource().getIdElement().getIdPart())
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void exportOfASyntheaPatientIsValidFhir() {
+        String json = Exports.json(emr, syntheaPatients.get(0));
+        FhirContext ctx = emr.fhirContext();
+        FhirInstanceValidator instanceValidator = new FhirInstanceValidator(new ValidationSupportChain(
+                new DefaultProfileValidationSupport(ctx),
+                new CommonCodeSystemsTerminologyService(ctx),
+                new InMemoryTerminologyServerValidationSupport(ctx),
+                new SnapshotGeneratingValidationSupport(ctx)));
+        // the resources name US Core profiles, which HAPI does not ship: they are checked against base R4
+        instanceValidator.setErrorForUnknownProfiles(false);
+        FhirValidator validator = ctx.newValidator().registerValidatorModule(instanceValidator);
+
+        assertThat(errors(validator, json)).isEmpty();
+        // the check is the one that found the old export's Bundle.total
+        assertThat(errors(validator, json.replaceFirst("\"entry\":\\[", "\"total\":1,\"entry\":[")))
+                .anySatisfy(e -> assertThat(e).contains("bdl-1"));
+    }
+
+    private static List<String> errors(FhirValidator validator, String json) {
+        ValidationResult result = validator.validateWithResult(json);
+        return result.getMessages().stream()
+                .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+                .map(m -> m.getLocationString() + ": " + m.getMessage())
+                .toList();
+    }
+
+    @Test
+    void anExportWhoseEmrFailsPartWayThrowsAndStaysUnclosed() throws Exception {
+        // its own client with one attempt per read: the shared client's circuit stays closed for the other tests
+        EmrClient once =
+                new EmrClient(EmrSettings.defaults(sandbox.fhirBaseUrl()).withRetry(1, Duration.ofMillis(1)));
+        BundleExport export = once.openExport(syntheaPatients.get(0));
+        sandbox.faults().failNext(1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertThatThrownBy(() -> export.writeTo(out)).isInstanceOf(EmrUnavailableException.class);
+        String written = out.toString(StandardCharsets.UTF_8);
+        assertThat(written).doesNotEndWith("]}");
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -216,20 +217,26 @@ class RecordsController {
                         .body(exportStream(user)));
     }
 
-    /** Streams the chunks as they come; gRPC flow control follows the client's download pace. */
+    /**
+     * Streams the chunks as they come, asking records-service for a chunk only when the download has room for it:
+     * gRPC flow control then holds records-service at the client's pace, and the gateway holds a few chunks at most.
+     * A stream that ends in an error after the first bytes aborts the response (the connection is reset, the body
+     * stays unterminated), so a cut export never passes for a whole record.
+     */
     private Flux<DataBuffer> exportStream(UserToken.Resolved user) {
         return Flux.<DataBuffer>create(sink -> {
-            AtomicReference<ClientCallStreamObserver<PatientRequest>> call = new AtomicReference<>();
+            ChunkDemand demand = new ChunkDemand(sink);
             ClientResponseObserver<PatientRequest, ExportChunk> observer = new ClientResponseObserver<>() {
                 @Override
                 public void beforeStart(ClientCallStreamObserver<PatientRequest> requestStream) {
-                    requestStream.disableAutoRequestWithInitial(1);
-                    call.set(requestStream);
+                    requestStream.disableAutoRequestWithInitial(0);
+                    demand.started(requestStream);
                 }
 
                 @Override
                 public void onNext(ExportChunk chunk) {
-                    sink.next(buffers.wrap(chunk.getData().toByteArray()));
+                    sink.next(buffers.wrap(chunk.getData().asReadOnlyByteBuffer()));
+                    demand.received();
                 }
 
                 @Override
@@ -248,9 +255,51 @@ class RecordsController {
                                     .setPatientId(user.patientId())
                                     .build(),
                             observer);
-            sink.onRequest(n -> call.get().request((int) Math.min(n, 16)));
-            sink.onCancel(() -> call.get().cancel("download abandoned", null));
+            // registered once the call has started: only then may it be asked for messages
+            sink.onRequest(n -> demand.topUp());
+            sink.onCancel(demand::cancel);
         });
+    }
+
+    /** Chunks asked of records-service and not yet received, kept at what the download asked for, 16 at most. */
+    private static final class ChunkDemand {
+
+        private static final int MAX_IN_FLIGHT = 16;
+
+        private final FluxSink<DataBuffer> sink;
+        private ClientCallStreamObserver<PatientRequest> call;
+        private long inFlight;
+
+        ChunkDemand(FluxSink<DataBuffer> sink) {
+            this.sink = sink;
+        }
+
+        /** Before the call starts, when it takes no request yet: the first comes with the download's demand. */
+        synchronized void started(ClientCallStreamObserver<PatientRequest> requestStream) {
+            call = requestStream;
+        }
+
+        synchronized void received() {
+            inFlight--;
+            topUp();
+        }
+
+        synchronized void topUp() {
+            if (call == null) {
+                return;
+            }
+            long more = Math.min(sink.requestedFromDownstream(), MAX_IN_FLIGHT) - inFlight;
+            if (more > 0) {
+                inFlight += more;
+                call.request((int) more);
+            }
+        }
+
+        synchronized void cancel() {
+            if (call != null) {
+                call.cancel("download abandoned", null);
+            }
+        }
     }
 
     @FunctionalInterface

@@ -1,6 +1,6 @@
 package health.portal.records.api;
 
-import com.google.protobuf.ByteString;
+import health.portal.emr.adapter.BundleExport;
 import health.portal.emr.adapter.EmrClient;
 import health.portal.emr.adapter.Page;
 import health.portal.proto.records.v1.AppointmentPage;
@@ -38,7 +38,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.springframework.stereotype.Service;
 
-import java.io.ByteArrayOutputStream;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
@@ -47,16 +46,16 @@ import java.util.concurrent.Callable;
 @Service
 public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBase {
 
-    static final int EXPORT_CHUNK_BYTES = 64 * 1024;
-
     private final EmrClient emr;
     private final GuardedCall guarded;
     private final SealedMessages sealed;
+    private final RecordExports exports;
 
-    public RecordsGrpcService(EmrClient emr, GuardedCall guarded, SealedMessages sealed) {
+    RecordsGrpcService(EmrClient emr, GuardedCall guarded, SealedMessages sealed, RecordExports exports) {
         this.emr = emr;
         this.guarded = guarded;
         this.sealed = sealed;
+        this.exports = exports;
     }
 
     @Override
@@ -151,29 +150,20 @@ public class RecordsGrpcService extends RecordsServiceGrpc.RecordsServiceImplBas
 
     @Override
     public void exportRecord(PatientRequest request, StreamObserver<ExportChunk> response) {
-        byte[] json;
+        BundleExport export;
         try {
-            json = guarded.run("ExportRecord", "Bundle", request.getPatientId(), AccessRule.EXPORT, () -> {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                emr.writeJson(emr.exportRecord(request.getPatientId()), out);
-                return out.toByteArray();
-            });
+            // audited once the patient is known, before the first byte leaves; the record is read as it is sent
+            export = guarded.run(
+                    "ExportRecord",
+                    "Bundle",
+                    request.getPatientId(),
+                    AccessRule.EXPORT,
+                    () -> emr.openExport(request.getPatientId()));
         } catch (StatusRuntimeException e) {
             response.onError(e);
             return;
         }
-        // the export was audited before the first byte leaves; the bytes exist only for the length of this call
-        ServerCallStreamObserver<ExportChunk> stream = (ServerCallStreamObserver<ExportChunk>) response;
-        for (int offset = 0; offset < json.length; offset += EXPORT_CHUNK_BYTES) {
-            if (stream.isCancelled()) {
-                return;
-            }
-            int length = Math.min(EXPORT_CHUNK_BYTES, json.length - offset);
-            response.onNext(ExportChunk.newBuilder()
-                    .setData(ByteString.copyFrom(json, offset, length))
-                    .build());
-        }
-        response.onCompleted();
+        exports.stream(export, (ServerCallStreamObserver<ExportChunk>) response);
     }
 
     @Override
