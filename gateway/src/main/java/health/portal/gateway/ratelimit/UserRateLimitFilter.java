@@ -9,7 +9,13 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-/** Limits per signed-in user (token subject), whichever device or address the requests come from. */
+import java.util.List;
+
+/**
+ * Limits per signed-in user (token subject), whichever device or address the requests come from. The request was
+ * normally counted already, in the same Redis round trip as the address limits; only a caller that step did not see
+ * is counted here.
+ */
 @Component
 class UserRateLimitFilter implements WebFilter, Ordered {
 
@@ -25,11 +31,12 @@ class UserRateLimitFilter implements WebFilter, Ordered {
         if (!limits.enabled() || caller == null || caller.subject().isEmpty()) {
             return chain.filter(exchange);
         }
-        return RateLimits.continueIf(
-                limits.check(
-                        exchange, "user", caller.subject(), limits.properties().perUser()),
-                exchange,
-                chain);
+        UserCount counted = UserCount.of(exchange, caller.subject());
+        Mono<RateLimits.Verdict> verdict = counted != null
+                ? Mono.just(counted.verdict())
+                : limits.count(List.of(new RateLimits.Bucket(
+                        RateLimits.USER, caller.subject(), limits.properties().perUser())));
+        return verdict.flatMap(v -> v.allowed() ? chain.filter(exchange) : limits.refuse(exchange, v));
     }
 
     @Override
