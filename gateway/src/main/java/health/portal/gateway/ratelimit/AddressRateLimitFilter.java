@@ -2,13 +2,9 @@ package health.portal.gateway.ratelimit;
 
 import health.portal.gateway.security.ManagementPort;
 import health.portal.gateway.web.ClientAddress;
-import health.portal.platform.security.Caller;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.PathContainer;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
-import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.stereotype.Component;
@@ -62,69 +58,58 @@ class AddressRateLimitFilter implements WebFilter, Ordered {
         }
         String address = ClientAddress.of(exchange);
         RateLimitProperties properties = limits.properties();
-        return signedInSubject(exchange).flatMap(subject -> {
-            List<RateLimits.Bucket> buckets = new ArrayList<>(3);
-            if (SIGN_IN_START.matches(path) || SIGN_IN_CALLBACK.matches(path)) {
-                buckets.add(new RateLimits.Bucket("address", address, properties.perAddress()));
-                buckets.add(new RateLimits.Bucket("sign-in", address, properties.signIn()));
-            } else if (ENROLLMENT.matches(path)) {
-                buckets.add(new RateLimits.Bucket("address", address, properties.perAddress()));
-                buckets.add(new RateLimits.Bucket("enrollment", address, properties.enrollment()));
-            } else if (subject.isEmpty()) {
-                buckets.add(new RateLimits.Bucket("address", address, properties.perAddress()));
-            }
-            // The user's own counter goes into the same round trip; its verdict waits for UserRateLimitFilter, which
-            // applies it once authentication has confirmed the user and terminated users have been refused.
-            if (!subject.isEmpty()) {
-                buckets.add(new RateLimits.Bucket(RateLimits.USER, subject, properties.perUser()));
-            }
-            return limits.count(buckets).flatMap(verdict -> {
-                if (!verdict.allowed()
-                        && !RateLimits.USER.equals(verdict.refused().name())) {
-                    return limits.refuse(exchange, verdict);
-                }
-                if (!subject.isEmpty()) {
-                    UserCount.remember(exchange, subject, verdict);
-                }
-                return chain.filter(exchange);
-            });
-        });
+        List<RateLimits.Bucket> buckets = new ArrayList<>(2);
+        if (SIGN_IN_START.matches(path) || SIGN_IN_CALLBACK.matches(path)) {
+            buckets.add(new RateLimits.Bucket("address", address, properties.perAddress()));
+            buckets.add(new RateLimits.Bucket("sign-in", address, properties.signIn()));
+        } else if (ENROLLMENT.matches(path)) {
+            buckets.add(new RateLimits.Bucket("address", address, properties.perAddress()));
+            buckets.add(new RateLimits.Bucket("enrollment", address, properties.enrollment()));
+        } else {
+            // signed-in traffic is counted per user once authentication has confirmed it (UserRateLimitFilter), so
+            // that a request the security chain answers itself (sign-out, a refused CSRF token) counts nowhere, as
+            // before; either way a request pays one round trip for its counters
+            return signedIn(exchange)
+                    .flatMap(signedIn -> signedIn
+                            ? chain.filter(exchange)
+                            : allowOrRefuse(
+                                    exchange,
+                                    chain,
+                                    List.of(new RateLimits.Bucket("address", address, properties.perAddress()))));
+        }
+        return allowOrRefuse(exchange, chain, buckets);
+    }
+
+    private Mono<Void> allowOrRefuse(
+            ServerWebExchange exchange, WebFilterChain chain, List<RateLimits.Bucket> buckets) {
+        return limits.count(buckets)
+                .flatMap(verdict -> verdict.allowed() ? chain.filter(exchange) : limits.refuse(exchange, verdict));
     }
 
     /**
-     * The subject of the credential the request carries if it will pass authentication, empty otherwise. The token is
-     * verified here as the resource server will (verified tokens are cached), the session is the one the security
-     * chain reads next (WebFlux loads it once per request).
+     * Whether the request carries a credential that will pass authentication. The token is verified here as the
+     * resource server will (verified tokens are cached), the session is the one the security chain reads next (WebFlux
+     * loads it once per request).
      */
-    private Mono<String> signedInSubject(ServerWebExchange exchange) {
+    private Mono<Boolean> signedIn(ServerWebExchange exchange) {
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-                return Mono.just("");
+                return Mono.just(false);
             }
             return jwtDecoder
                     .decode(authorization.substring(BEARER.length()).trim())
-                    .map(jwt -> Caller.of(jwt).subject())
-                    .onErrorReturn("");
+                    .map(jwt -> true)
+                    .onErrorReturn(false);
         }
         if (exchange.getRequest().getCookies().isEmpty()) {
-            return Mono.just("");
+            return Mono.just(false);
         }
         return exchange.getSession()
-                .map(session -> subjectOf(session.getAttribute(
-                        WebSessionServerSecurityContextRepository.DEFAULT_SPRING_SECURITY_CONTEXT_ATTR_NAME)))
-                .onErrorReturn("");
-    }
-
-    /** As CallerFilter reads a browser session's caller: the ID token's claims. */
-    private static String subjectOf(Object context) {
-        if (context instanceof SecurityContext security
-                && security.getAuthentication() instanceof OAuth2AuthenticationToken oauth
-                && oauth.getPrincipal() instanceof OidcUser user) {
-            String subject = Caller.fromClaims(user.getClaims()).subject();
-            return subject == null ? "" : subject;
-        }
-        return "";
+                .map(session -> session.getAttribute(
+                                WebSessionServerSecurityContextRepository.DEFAULT_SPRING_SECURITY_CONTEXT_ATTR_NAME)
+                        != null)
+                .onErrorReturn(false);
     }
 
     @Override

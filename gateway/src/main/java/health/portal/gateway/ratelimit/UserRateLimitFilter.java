@@ -12,9 +12,9 @@ import reactor.core.publisher.Mono;
 import java.util.List;
 
 /**
- * Limits per signed-in user (token subject), whichever device or address the requests come from. The request was
- * normally counted already, in the same Redis round trip as the address limits; only a caller that step did not see
- * is counted here.
+ * Limits per signed-in user (token subject), whichever device or address the requests come from. For signed-in
+ * traffic this is the request's one Redis round trip: {@link AddressRateLimitFilter} counts nothing for it (except on
+ * the sign-in and enrollment paths, whose address limits apply to everyone).
  */
 @Component
 class UserRateLimitFilter implements WebFilter, Ordered {
@@ -31,12 +31,9 @@ class UserRateLimitFilter implements WebFilter, Ordered {
         if (!limits.enabled() || caller == null || caller.subject().isEmpty()) {
             return chain.filter(exchange);
         }
-        UserCount counted = UserCount.of(exchange, caller.subject());
-        Mono<RateLimits.Verdict> verdict = counted != null
-                ? Mono.just(counted.verdict())
-                : limits.count(List.of(new RateLimits.Bucket(
-                        RateLimits.USER, caller.subject(), limits.properties().perUser())));
-        return verdict.flatMap(v -> v.allowed() ? chain.filter(exchange) : limits.refuse(exchange, v));
+        return limits.count(List.of(new RateLimits.Bucket(
+                        RateLimits.USER, caller.subject(), limits.properties().perUser())))
+                .flatMap(verdict -> verdict.allowed() ? chain.filter(exchange) : limits.refuse(exchange, verdict));
     }
 
     @Override
