@@ -38,7 +38,7 @@ class TerminationDenyListTest extends GatewayTestBase {
         denyInRedis(user.userId(), Duration.ofSeconds(12));
 
         assertProblem(awaitStatus("/api/me", token, 403, Duration.ofSeconds(20)), 403);
-        // slowly: the refused requests count against the user's rate limit too
+        // then until the entry has expired: not before, whatever the polling
         Thread.sleep(8_000);
         assertThat(awaitStatus("/api/me", token, 200, Duration.ofSeconds(30)).statusCode())
                 .as("accepted again once the entry has expired in Redis")
