@@ -24,8 +24,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * One AuditEvent per API request (who, which patient, which route, outcome), taken when the response is
- * committed so that refusals (401, 403, 429, 503) are audited too. No bodies, no query strings. The record goes
- * into the {@link AuditBuffer}, which delivers it to Kafka without holding up the response.
+ * committed so that refusals (401, 403, 429, 503) are audited too. No bodies, no query strings.
  * Also feeds the 401/403 burst detection.
  */
 @Component
@@ -33,13 +32,10 @@ class AccessAuditFilter implements WebFilter, Ordered {
 
     private final DirectEventPublisher events;
 
-    private final AuditBuffer buffer;
-
     private final SecurityEvents securityEvents;
 
-    AccessAuditFilter(DirectEventPublisher events, AuditBuffer buffer, SecurityEvents securityEvents) {
+    AccessAuditFilter(DirectEventPublisher events, SecurityEvents securityEvents) {
         this.events = events;
-        this.buffer = buffer;
         this.securityEvents = securityEvents;
     }
 
@@ -59,7 +55,7 @@ class AccessAuditFilter implements WebFilter, Ordered {
                     : Mono.empty();
             if (api) {
                 String patientId = caller == null ? "" : caller.patientId();
-                buffer.offer(
+                events.sendInBackground(
                         Topics.AUDIT_EVENTS,
                         patientId,
                         events.envelope(
