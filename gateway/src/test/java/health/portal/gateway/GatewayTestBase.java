@@ -72,10 +72,15 @@ abstract class GatewayTestBase {
 
     static final int ENROLLMENT_LIMIT = 5;
 
-    /** Above what a test's page loads send (the portal page makes a dozen calls per load), below the address limit. */
+    /**
+     * Above what one browser test makes in a minute (a portal page load is about 15 signed-in requests, and the passkey
+     * test loads it three times), below the address limit.
+     */
     static final int USER_LIMIT = 80;
 
     static final int ADDRESS_LIMIT = 100;
+
+    static final Duration TOKEN_CLOCK_SKEW = Duration.ofSeconds(5);
 
     static final String OPERATOR = "test-operator";
 
@@ -140,6 +145,8 @@ abstract class GatewayTestBase {
         registry.add("gateway.rate-limit.enrollment", () -> Integer.toString(ENROLLMENT_LIMIT));
         registry.add("gateway.rate-limit.sign-in", () -> "1000");
         registry.add("gateway.events.auth-failure-burst", () -> "5");
+        // tighter than the platform's 60 s, so that a test of an expired token waits seconds, not a minute
+        registry.add("gateway.security.tokens.clock-skew", () -> TOKEN_CLOCK_SKEW.toSeconds() + "s");
     }
 
     @LocalServerPort
@@ -272,6 +279,30 @@ abstract class GatewayTestBase {
         return BrowserSignIn.signIn(
                         KEYCLOAK, "portal-mobile", null, "http://127.0.0.1/callback", user.username(), user.password())
                 .accessToken();
+    }
+
+    /** As another replica's termination consumer stores an entry (the gateway's own Redis keys of this JVM). */
+    static void denyInRedis(String userId, Duration ttl) {
+        health.portal.infra.redis.RedisServer redis = health.portal.infra.redis.RedisServer.shared();
+        io.lettuce.core.RedisClient client =
+                io.lettuce.core.RedisClient.create("redis://" + redis.host() + ":" + redis.port());
+        try (var connection = client.connect()) {
+            connection.sync().psetex(REDIS_PREFIX + "deny:sub:" + userId, ttl.toMillis(), "terminated");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** A value of the gateway's own Redis keys of this JVM (without the prefix), null when there is none. */
+    static String redisValue(String key) {
+        health.portal.infra.redis.RedisServer redis = health.portal.infra.redis.RedisServer.shared();
+        io.lettuce.core.RedisClient client =
+                io.lettuce.core.RedisClient.create("redis://" + redis.host() + ":" + redis.port());
+        try (var connection = client.connect()) {
+            return connection.sync().get(REDIS_PREFIX + key);
+        } finally {
+            client.shutdown();
+        }
     }
 
     record TestUser(String userId, String username, String password, String patientId) {}

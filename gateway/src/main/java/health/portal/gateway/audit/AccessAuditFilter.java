@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * One AuditEvent per API request (who, which patient, which route, outcome), taken when the response is
- * committed so that refusals (401, 403, 429, 503) are audited too. No bodies, no query strings.
+ * committed so that refusals (401, 403, 429, 503) are audited too. No bodies, no query strings. The record goes
+ * into the {@link AuditBuffer}, which delivers it to Kafka without holding up the response.
  * Also feeds the 401/403 burst detection.
  */
 @Component
@@ -32,10 +33,13 @@ class AccessAuditFilter implements WebFilter, Ordered {
 
     private final DirectEventPublisher events;
 
+    private final AuditBuffer buffer;
+
     private final SecurityEvents securityEvents;
 
-    AccessAuditFilter(DirectEventPublisher events, SecurityEvents securityEvents) {
+    AccessAuditFilter(DirectEventPublisher events, AuditBuffer buffer, SecurityEvents securityEvents) {
         this.events = events;
+        this.buffer = buffer;
         this.securityEvents = securityEvents;
     }
 
@@ -55,7 +59,7 @@ class AccessAuditFilter implements WebFilter, Ordered {
                     : Mono.empty();
             if (api) {
                 String patientId = caller == null ? "" : caller.patientId();
-                events.sendInBackground(
+                buffer.offer(
                         Topics.AUDIT_EVENTS,
                         patientId,
                         events.envelope(

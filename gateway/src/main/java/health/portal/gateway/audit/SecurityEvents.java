@@ -32,6 +32,8 @@ public class SecurityEvents {
 
     private final DirectEventPublisher events;
 
+    private final AuditBuffer buffer;
+
     private final MeterRegistry meters;
 
     private final FixedWindowCounter counter;
@@ -40,10 +42,12 @@ public class SecurityEvents {
 
     SecurityEvents(
             DirectEventPublisher events,
+            AuditBuffer buffer,
             MeterRegistry meters,
             FixedWindowCounter counter,
             EventsProperties properties) {
         this.events = events;
+        this.buffer = buffer;
         this.meters = meters;
         this.counter = counter;
         this.properties = properties;
@@ -58,7 +62,7 @@ public class SecurityEvents {
     public void publish(String kind, String clientIp, String userId, String route, int count) {
         meters.counter("gateway.security.events", "kind", kind).increment();
         log.info("security event kind={} client_ip={} user={} route={} count={}", kind, clientIp, userId, route, count);
-        events.sendInBackground(
+        buffer.offer(
                 Topics.SECURITY_EVENTS,
                 "",
                 events.envelope(

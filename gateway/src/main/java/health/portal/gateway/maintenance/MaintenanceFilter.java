@@ -44,7 +44,7 @@ class MaintenanceFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         return maintenanceMode
-                .status()
+                .current()
                 .onErrorResume(ex -> {
                     log.warn("Maintenance flag not readable, assuming off: {}", ex.toString());
                     return Mono.just(new MaintenanceMode.Status(false, null, 0, null));

@@ -15,6 +15,9 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Limits per client address for everyone who is not signed in: sign-in, enrollment (both stricter), the public pages,
  * and requests whose token or session is not valid, so that floods of bad tokens are limited too. Signed-in traffic (a
@@ -55,28 +58,37 @@ class AddressRateLimitFilter implements WebFilter, Ordered {
         }
         String address = ClientAddress.of(exchange);
         RateLimitProperties properties = limits.properties();
-        Mono<Boolean> allowed;
+        List<RateLimits.Bucket> buckets = new ArrayList<>(2);
         if (SIGN_IN_START.matches(path) || SIGN_IN_CALLBACK.matches(path)) {
-            allowed = limits.check(exchange, "address", address, properties.perAddress())
-                    .flatMap(ok ->
-                            ok ? limits.check(exchange, "sign-in", address, properties.signIn()) : Mono.just(false));
+            buckets.add(new RateLimits.Bucket("address", address, properties.perAddress()));
+            buckets.add(new RateLimits.Bucket("sign-in", address, properties.signIn()));
         } else if (ENROLLMENT.matches(path)) {
-            allowed = limits.check(exchange, "address", address, properties.perAddress())
-                    .flatMap(ok -> ok
-                            ? limits.check(exchange, "enrollment", address, properties.enrollment())
-                            : Mono.just(false));
+            buckets.add(new RateLimits.Bucket("address", address, properties.perAddress()));
+            buckets.add(new RateLimits.Bucket("enrollment", address, properties.enrollment()));
         } else {
-            allowed = signedIn(exchange)
+            // signed-in traffic is counted per user once authentication has confirmed it (UserRateLimitFilter), so
+            // that a request the security chain answers itself (sign-out, a refused CSRF token) counts nowhere, as
+            // before; either way a request pays one round trip for its counters
+            return signedIn(exchange)
                     .flatMap(signedIn -> signedIn
-                            ? Mono.just(true)
-                            : limits.check(exchange, "address", address, properties.perAddress()));
+                            ? chain.filter(exchange)
+                            : allowOrRefuse(
+                                    exchange,
+                                    chain,
+                                    List.of(new RateLimits.Bucket("address", address, properties.perAddress()))));
         }
-        return RateLimits.continueIf(allowed, exchange, chain);
+        return allowOrRefuse(exchange, chain, buckets);
+    }
+
+    private Mono<Void> allowOrRefuse(
+            ServerWebExchange exchange, WebFilterChain chain, List<RateLimits.Bucket> buckets) {
+        return limits.count(buckets)
+                .flatMap(verdict -> verdict.allowed() ? chain.filter(exchange) : limits.refuse(exchange, verdict));
     }
 
     /**
      * Whether the request carries a credential that will pass authentication. The token is verified here as the
-     * resource server will (the key set is cached), the session is the one the security chain reads next (WebFlux
+     * resource server will (verified tokens are cached), the session is the one the security chain reads next (WebFlux
      * loads it once per request).
      */
     private Mono<Boolean> signedIn(ServerWebExchange exchange) {

@@ -9,7 +9,13 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-/** Limits per signed-in user (token subject), whichever device or address the requests come from. */
+import java.util.List;
+
+/**
+ * Limits per signed-in user (token subject), whichever device or address the requests come from. For signed-in
+ * traffic this is the request's one Redis round trip: {@link AddressRateLimitFilter} counts nothing for it (except on
+ * the sign-in and enrollment paths, whose address limits apply to everyone).
+ */
 @Component
 class UserRateLimitFilter implements WebFilter, Ordered {
 
@@ -25,11 +31,9 @@ class UserRateLimitFilter implements WebFilter, Ordered {
         if (!limits.enabled() || caller == null || caller.subject().isEmpty()) {
             return chain.filter(exchange);
         }
-        return RateLimits.continueIf(
-                limits.check(
-                        exchange, "user", caller.subject(), limits.properties().perUser()),
-                exchange,
-                chain);
+        return limits.count(List.of(new RateLimits.Bucket(
+                        RateLimits.USER, caller.subject(), limits.properties().perUser())))
+                .flatMap(verdict -> verdict.allowed() ? chain.filter(exchange) : limits.refuse(exchange, verdict));
     }
 
     @Override

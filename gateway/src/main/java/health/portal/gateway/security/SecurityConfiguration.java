@@ -29,9 +29,11 @@ import org.springframework.security.oauth2.client.web.server.ServerOAuth2Authori
 import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -215,14 +217,19 @@ class SecurityConfiguration {
         return unsafe && !bearer && sessionCookie ? MatchResult.match() : MatchResult.notMatch();
     }
 
-    /** Access tokens are verified locally: Keycloak's signature (JWKS), expiry, issuer and the API audience. */
+    /**
+     * Access tokens are verified locally: Keycloak's signature (JWKS), expiry, issuer and the API audience; a verified
+     * token is remembered until it expires ({@link CachingJwtDecoder}), so an app's requests pay that once per token.
+     */
     @Bean
-    ReactiveJwtDecoder jwtDecoder(SecurityProperties properties) {
+    ReactiveJwtDecoder jwtDecoder(SecurityProperties properties, TokenCacheProperties tokens) {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(
                         properties.openIdConnectEndpoint("certs"))
                 .build();
-        decoder.setJwtValidator(PortalTokens.validator(properties.issuerUri(), List.of(properties.audience())));
-        return decoder;
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                PortalTokens.validator(properties.issuerUri(), List.of(properties.audience())),
+                new JwtTimestampValidator(tokens.clockSkew())));
+        return tokens.cacheSize() > 0 ? new CachingJwtDecoder(decoder, tokens.cacheSize(), Clock.systemUTC()) : decoder;
     }
 
     /**

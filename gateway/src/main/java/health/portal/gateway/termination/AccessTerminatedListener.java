@@ -11,8 +11,11 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes identity events; an AccessTerminated puts the user's subject on the deny list that every replica
- * consults. Idempotent by nature (setting the entry twice changes nothing), so no inbox is needed here.
+ * Consumes identity events; an AccessTerminated puts the user's subject on the deny list: this replica refuses it at
+ * once, the others when they next refresh their copy from Redis ({@link DenyList}). The group is shared by the
+ * replicas on purpose: one of them stores each termination in Redis (retrying until it can), and Redis is what every
+ * replica, also one started later, reads. Idempotent by nature (setting the entry twice changes nothing), so no inbox
+ * is needed here.
  */
 @Component
 class AccessTerminatedListener {

@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Refuses users whose access was ended, even with an unexpired token; their browser session is ended too.
- * Fails closed: if the deny list cannot be read, signed-in requests get 503 rather than unchecked access.
+ * Fails closed: while the deny list is not known to be current (not loaded from Redis yet, or Redis away for longer
+ * than its refresh allows), signed-in requests get 503 rather than unchecked access.
  */
 @Component
 class TerminatedUserFilter implements WebFilter, Ordered {
@@ -36,47 +37,38 @@ class TerminatedUserFilter implements WebFilter, Ordered {
         if (caller == null || caller.subject().isEmpty()) {
             return chain.filter(exchange);
         }
-        return denyList.isDenied(caller.subject())
-                .map(java.util.Optional::of)
-                .onErrorResume(TerminatedUserFilter::isRedisFailure, ex -> Mono.just(java.util.Optional.empty()))
-                .flatMap(denied -> {
-                    if (denied.isEmpty()) {
-                        return ReactiveProblems.write(
-                                exchange,
-                                HttpStatus.SERVICE_UNAVAILABLE,
-                                Problems.UNAVAILABLE,
-                                "Service Unavailable",
-                                "Please try again later.",
-                                java.time.Duration.ofSeconds(30));
-                    }
-                    if (!denied.get()) {
-                        return chain.filter(exchange);
-                    }
-                    securityEvents.publish(
-                            SecurityEvents.TERMINATED_USER,
-                            ClientAddress.of(exchange),
-                            caller.subject(),
-                            exchange.getRequest().getPath().value(),
-                            1);
-                    Mono<Void> endSession = SignedInCaller.isBrowser(exchange)
-                            ? exchange.getSession().flatMap(session -> {
-                                session.getAttributes().clear();
-                                return session.invalidate();
-                            })
-                            : Mono.empty();
-                    return endSession.then(ReactiveProblems.write(
-                            exchange,
-                            HttpStatus.FORBIDDEN,
-                            "access-ended",
-                            "Access ended",
-                            "Access to the portal has been ended for this account.",
-                            null));
-                });
-    }
-
-    private static boolean isRedisFailure(Throwable ex) {
-        return ex instanceof org.springframework.dao.DataAccessException
-                || ex instanceof io.lettuce.core.RedisException;
+        java.util.Optional<Boolean> denied = denyList.isDenied(caller.subject());
+        if (denied.isEmpty()) {
+            return ReactiveProblems.write(
+                    exchange,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    Problems.UNAVAILABLE,
+                    "Service Unavailable",
+                    "Please try again later.",
+                    java.time.Duration.ofSeconds(30));
+        }
+        if (!denied.get()) {
+            return chain.filter(exchange);
+        }
+        securityEvents.publish(
+                SecurityEvents.TERMINATED_USER,
+                ClientAddress.of(exchange),
+                caller.subject(),
+                exchange.getRequest().getPath().value(),
+                1);
+        Mono<Void> endSession = SignedInCaller.isBrowser(exchange)
+                ? exchange.getSession().flatMap(session -> {
+                    session.getAttributes().clear();
+                    return session.invalidate();
+                })
+                : Mono.empty();
+        return endSession.then(ReactiveProblems.write(
+                exchange,
+                HttpStatus.FORBIDDEN,
+                "access-ended",
+                "Access ended",
+                "Access to the portal has been ended for this account.",
+                null));
     }
 
     @Override

@@ -11,7 +11,7 @@ class SecurityEventsTest {
     @Test
     void everyWatchedKindIsCountedFromZeroBeforeItsFirstEvent() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        new SecurityEvents(null, meters, null, new EventsProperties(0, 0));
+        new SecurityEvents(null, null, meters, null, new EventsProperties(0, 0));
         for (String kind : new String[] {
             SecurityEvents.BAD_TOKEN_SIGNATURE,
             SecurityEvents.RATE_LIMITED,
