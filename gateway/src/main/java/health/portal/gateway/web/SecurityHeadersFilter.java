@@ -18,7 +18,9 @@ public class SecurityHeadersFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpResponse response = exchange.getResponse();
-        boolean secure = exchange.getRequest().getSslInfo() != null;
+        // the scheme, not getSslInfo(): that reads the client certificate chain, and a client without one (every
+        // browser and app here) makes the JDK throw and catch an exception on every request
+        boolean secure = "https".equals(exchange.getRequest().getURI().getScheme());
         response.beforeCommit(() -> {
             SecurityHeaders.apply(response.getHeaders(), secure);
             return Mono.empty();
