@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 
 /**
  * Strimzi's topics and users against the code: a KafkaTopic for every topic of {@code Topics} (read from its source,
@@ -61,8 +61,10 @@ class KafkaAccessTest {
         Set<String> users = new TreeSet<>();
         resources("KafkaUser").forEach(user -> users.add(user.getMetadata().getName()));
         assertThat(users).containsExactlyInAnyOrderElementsOf(SERVICES);
-        for (var deployment : RenderedManifests.overlay("production").all(io.fabric8.kubernetes.api.model.apps.Deployment.class)) {
-            var container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        for (var deployment :
+                RenderedManifests.overlay("production").all(io.fabric8.kubernetes.api.model.apps.Deployment.class)) {
+            var container =
+                    deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
             String jaas = container.getEnv().stream()
                     .filter(env -> env.getName().equals("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"))
                     .findFirst()
@@ -102,7 +104,8 @@ class KafkaAccessTest {
         for (String service : SERVICES) {
             Path sources = Repository.root().resolve(service).resolve("src/main/java");
             try (Stream<Path> files = Files.walk(sources)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     for (String line : Files.readAllLines(file)) {
                         if (line.contains("Topics.AUDIT_EVENTS") && !line.contains("@KafkaListener")) {
                             auditors.add(service);
@@ -115,8 +118,8 @@ class KafkaAccessTest {
     }
 
     static Map<String, String> topics() throws IOException {
-        Path source = Repository.root().resolve(
-                "platform/events/src/main/java/health/portal/platform/events/Topics.java");
+        Path source =
+                Repository.root().resolve("platform/events/src/main/java/health/portal/platform/events/Topics.java");
         Matcher matcher = TOPIC_CONSTANT.matcher(Files.readString(source));
         Map<String, String> topics = new java.util.TreeMap<>();
         while (matcher.find()) {

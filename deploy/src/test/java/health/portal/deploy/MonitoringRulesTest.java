@@ -65,7 +65,9 @@ class MonitoringRulesTest {
         }
         Files.createDirectories(promtoolDir.resolve("tests"));
         for (Path test : yamlFiles(monitoring.resolve("tests"))) {
-            Files.copy(test, promtoolDir.resolve("tests").resolve(test.getFileName().toString()));
+            Files.copy(
+                    test,
+                    promtoolDir.resolve("tests").resolve(test.getFileName().toString()));
         }
     }
 
@@ -74,7 +76,8 @@ class MonitoringRulesTest {
     void everyRuleFileIsAPrometheusRuleTheClusterGets() throws IOException {
         List<HasMetadata> deployed = RenderedManifests.overlay("production").ofKind("PrometheusRule");
         for (Path rule : yamlFiles(monitoring)) {
-            GenericKubernetesResource resource = YAML.unmarshal(Files.readString(rule), GenericKubernetesResource.class);
+            GenericKubernetesResource resource =
+                    YAML.unmarshal(Files.readString(rule), GenericKubernetesResource.class);
             assertThat(resource.getKind()).as("kind of %s", rule).isEqualTo("PrometheusRule");
             assertThat(deployed)
                     .as("PrometheusRules of the production overlay")
@@ -90,7 +93,8 @@ class MonitoringRulesTest {
         assertThat(rules).as("rule files in %s", monitoring).isNotEmpty();
 
         List<String> command = new ArrayList<>(List.of(promtool().toString(), "check", "rules"));
-        rules.forEach(rule -> command.add(promtoolDir.resolve(rule.getFileName().toString()).toString()));
+        rules.forEach(rule ->
+                command.add(promtoolDir.resolve(rule.getFileName().toString()).toString()));
         run(command);
     }
 
@@ -102,8 +106,10 @@ class MonitoringRulesTest {
                 .isNotEmpty();
 
         List<String> command = new ArrayList<>(List.of(promtool().toString(), "test", "rules"));
-        tests.forEach(test -> command.add(
-                promtoolDir.resolve("tests").resolve(test.getFileName().toString()).toString()));
+        tests.forEach(test -> command.add(promtoolDir
+                .resolve("tests")
+                .resolve(test.getFileName().toString())
+                .toString()));
         run(command);
     }
 

@@ -2,10 +2,11 @@ package health.portal.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +16,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Keycloak Operator imports the realm from a KeycloakRealmImport, which must hold the realm inline; kustomize
@@ -35,11 +34,10 @@ class RealmImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"local", "production"})
     void theImportedRealmIsTheRealmFile(String overlay) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        JsonNode realmFile = json.readTree(Files.readString(realmFile()));
+        Map<?, ?> realmFile = new KubernetesSerialization().unmarshal(Files.readString(realmFile()), Map.class);
         GenericKubernetesResource realmImport = realmImport(overlay);
 
-        JsonNode imported = json.valueToTree(realmImport.<Object>get("spec", "realm"));
+        Map<?, ?> imported = realmImport.get("spec", "realm");
         assertThat(imported)
                 .as("the realm of KeycloakRealmImport %s; after changing portal-realm.json run %s", overlay, REGENERATE)
                 .isEqualTo(realmFile);
@@ -56,7 +54,8 @@ class RealmImportTest {
         }
         assertThat(placeholders).contains("PORTAL_WEB_CLIENT_SECRET", "IDENTITY_KEYCLOAK_CLIENT_SECRET");
 
-        Map<String, Map<String, Map<String, String>>> given = realmImport(overlay).get("spec", "placeholders");
+        Map<String, Map<String, Map<String, String>>> given =
+                realmImport(overlay).get("spec", "placeholders");
         assertThat(given).as("spec.placeholders").containsOnlyKeys(placeholders);
         given.forEach((name, source) -> assertThat(source.get("secret"))
                 .as("placeholder %s", name)

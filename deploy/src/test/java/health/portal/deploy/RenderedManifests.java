@@ -57,7 +57,8 @@ public final class RenderedManifests {
     }
 
     private static Overlay render(String name) {
-        Path overlay = Repository.deploy().resolve("kubernetes").resolve("overlays").resolve(name);
+        Path overlay =
+                Repository.deploy().resolve("kubernetes").resolve("overlays").resolve(name);
         String yaml = kustomize(overlay);
         List<String> documents = new ArrayList<>();
         List<HasMetadata> resources = new ArrayList<>();

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The rules every workload of the portal follows, checked on the rendered overlays: non-root, read-only root file
@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WorkloadPolicyTest {
 
     /** name[:tag][@digest]; the tag must be there (or a digest), and not be latest. */
-    static final Pattern IMAGE = Pattern.compile("^(?<name>[^@]+?)(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>sha256:[0-9a-f]{64}))?$");
+    static final Pattern IMAGE =
+            Pattern.compile("^(?<name>[^@]+?)(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>sha256:[0-9a-f]{64}))?$");
 
     record Workload(HasMetadata owner, PodSpec pod, boolean longRunning) {}
 
@@ -47,7 +48,8 @@ class WorkloadPolicyTest {
         for (Workload workload : workloads) {
             String owner = RenderedManifests.describe(workload.owner());
             PodSpec pod = workload.pod();
-            PodSecurityContext podContext = Optional.ofNullable(pod.getSecurityContext()).orElseGet(PodSecurityContext::new);
+            PodSecurityContext podContext =
+                    Optional.ofNullable(pod.getSecurityContext()).orElseGet(PodSecurityContext::new);
             if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
                 violations.add(owner + ": automountServiceAccountToken is not false");
             }
@@ -94,8 +96,10 @@ class WorkloadPolicyTest {
         var spec = policy.getSpec();
         var selector = spec.getPodSelector();
         boolean everyPod = selector != null
-                && (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
-                && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
+                && (selector.getMatchLabels() == null
+                        || selector.getMatchLabels().isEmpty())
+                && (selector.getMatchExpressions() == null
+                        || selector.getMatchExpressions().isEmpty());
         return everyPod
                 && spec.getPolicyTypes() != null
                 && spec.getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
@@ -105,7 +109,8 @@ class WorkloadPolicyTest {
 
     private static void check(
             Container container, PodSecurityContext pod, boolean longRunning, String where, List<String> violations) {
-        SecurityContext context = Optional.ofNullable(container.getSecurityContext()).orElseGet(SecurityContext::new);
+        SecurityContext context =
+                Optional.ofNullable(container.getSecurityContext()).orElseGet(SecurityContext::new);
         boolean nonRoot = Boolean.TRUE.equals(context.getRunAsNonRoot())
                 || (context.getRunAsNonRoot() == null && Boolean.TRUE.equals(pod.getRunAsNonRoot()));
         Long user = context.getRunAsUser() != null ? context.getRunAsUser() : pod.getRunAsUser();
@@ -127,9 +132,11 @@ class WorkloadPolicyTest {
         if (!dropped.contains("ALL")) {
             violations.add(where + ": capabilities do not drop ALL");
         }
-        if (context.getCapabilities() != null && context.getCapabilities().getAdd() != null
+        if (context.getCapabilities() != null
+                && context.getCapabilities().getAdd() != null
                 && !context.getCapabilities().getAdd().isEmpty()) {
-            violations.add(where + ": adds capabilities " + context.getCapabilities().getAdd());
+            violations.add(
+                    where + ": adds capabilities " + context.getCapabilities().getAdd());
         }
         var seccomp = context.getSeccompProfile() != null ? context.getSeccompProfile() : pod.getSeccompProfile();
         if (seccomp == null || !"RuntimeDefault".equals(seccomp.getType())) {
@@ -137,10 +144,14 @@ class WorkloadPolicyTest {
         }
         var resources = container.getResources();
         for (String kind : List.of("cpu", "memory")) {
-            if (resources == null || resources.getRequests() == null || !resources.getRequests().containsKey(kind)) {
+            if (resources == null
+                    || resources.getRequests() == null
+                    || !resources.getRequests().containsKey(kind)) {
                 violations.add(where + ": no " + kind + " request");
             }
-            if (resources == null || resources.getLimits() == null || !resources.getLimits().containsKey(kind)) {
+            if (resources == null
+                    || resources.getLimits() == null
+                    || !resources.getLimits().containsKey(kind)) {
                 violations.add(where + ": no " + kind + " limit");
             }
         }
@@ -161,15 +172,18 @@ class WorkloadPolicyTest {
     static List<Workload> workloads(Overlay overlay) {
         List<Workload> workloads = new ArrayList<>();
         overlay.all(Deployment.class)
-                .forEach(d -> workloads.add(new Workload(d, d.getSpec().getTemplate().getSpec(), true)));
+                .forEach(d ->
+                        workloads.add(new Workload(d, d.getSpec().getTemplate().getSpec(), true)));
         overlay.all(StatefulSet.class)
-                .forEach(s -> workloads.add(new Workload(s, s.getSpec().getTemplate().getSpec(), true)));
+                .forEach(s ->
+                        workloads.add(new Workload(s, s.getSpec().getTemplate().getSpec(), true)));
         overlay.all(CronJob.class)
-                .forEach(c -> workloads.add(
-                        new Workload(c, c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec(), false)));
+                .forEach(c -> workloads.add(new Workload(
+                        c, c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec(), false)));
         // a kind that has pods but is not checked here would slip through: refuse it
         List<String> unchecked = overlay.resources().stream()
-                .filter(r -> Map.of("DaemonSet", 1, "Job", 1, "ReplicaSet", 1, "Pod", 1).containsKey(r.getKind()))
+                .filter(r -> Map.of("DaemonSet", 1, "Job", 1, "ReplicaSet", 1, "Pod", 1)
+                        .containsKey(r.getKind()))
                 .map(RenderedManifests::describe)
                 .toList();
         assertThat(unchecked).as("workload kinds this test does not check").isEmpty();

@@ -32,8 +32,7 @@ public final class NetworkPolicyEvaluator {
     }
 
     public boolean allows(Pod source, Pod destination, Pod.Port port) {
-        return egressAllows(source, destination, destination.ip(), port)
-                && ingressAllows(source, destination, port);
+        return egressAllows(source, destination, destination.ip(), port) && ingressAllows(source, destination, port);
     }
 
     /** A connection out of the cluster (an address no pod has): only the source's egress decides. */
@@ -87,7 +86,8 @@ public final class NetworkPolicyEvaluator {
         if (types != null && !types.isEmpty()) {
             return types;
         }
-        return policy.getSpec().getEgress() == null || policy.getSpec().getEgress().isEmpty()
+        return policy.getSpec().getEgress() == null
+                        || policy.getSpec().getEgress().isEmpty()
                 ? List.of("Ingress")
                 : List.of("Ingress", "Egress");
     }
@@ -159,15 +159,13 @@ public final class NetworkPolicyEvaluator {
         for (LabelSelectorRequirement requirement : nullToEmpty(selector.getMatchExpressions())) {
             String value = labels.get(requirement.getKey());
             List<String> values = nullToEmpty(requirement.getValues());
-            boolean matches =
-                    switch (requirement.getOperator()) {
-                        case "In" -> value != null && values.contains(value);
-                        case "NotIn" -> value == null || !values.contains(value);
-                        case "Exists" -> value != null;
-                        case "DoesNotExist" -> value == null;
-                        default -> throw new IllegalArgumentException(
-                                "unknown selector operator " + requirement.getOperator());
-                    };
+            boolean matches = switch (requirement.getOperator()) {
+                case "In" -> value != null && values.contains(value);
+                case "NotIn" -> value == null || !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> throw new IllegalArgumentException("unknown selector operator " + requirement.getOperator());
+            };
             if (!matches) {
                 return false;
             }

@@ -6,11 +6,11 @@ import health.portal.deploy.RenderedManifests;
 import health.portal.deploy.RenderedManifests.Overlay;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /** The evaluator on tiny hand-made policy sets, so that the zone matrix cannot pass because the evaluator is blind. */
 class NetworkPolicyEvaluatorTest {
@@ -30,7 +30,8 @@ class NetworkPolicyEvaluatorTest {
     void withoutPoliciesEverythingIsAllowed() {
         var evaluator = new NetworkPolicyEvaluator(NAMESPACES, List.of());
         assertThat(evaluator.allows(WEB, DB, PG)).isTrue();
-        assertThat(evaluator.allowsExternal(WEB, "192.0.2.1", Pod.Port.tcp(443))).isTrue();
+        assertThat(evaluator.allowsExternal(WEB, "192.0.2.1", Pod.Port.tcp(443)))
+                .isTrue();
     }
 
     @Test
@@ -56,8 +57,12 @@ class NetworkPolicyEvaluatorTest {
                       ports: [{port: 5432, protocol: TCP}]""");
         evaluator = new NetworkPolicyEvaluator(NAMESPACES, List.of(denyB, denyA, dbFromWeb, webToDb));
         assertThat(evaluator.allows(WEB, DB, PG)).isTrue();
-        assertThat(evaluator.allows(OTHER, DB, PG)).as("not selected by the egress rule").isFalse();
-        assertThat(evaluator.allows(WEB, DB, Pod.Port.tcp(5433))).as("another port").isFalse();
+        assertThat(evaluator.allows(OTHER, DB, PG))
+                .as("not selected by the egress rule")
+                .isFalse();
+        assertThat(evaluator.allows(WEB, DB, Pod.Port.tcp(5433)))
+                .as("another port")
+                .isFalse();
     }
 
     @Test
@@ -83,7 +88,9 @@ class NetworkPolicyEvaluatorTest {
                 ingress:
                     - from: [{podSelector: {matchLabels: {app: web}}}]""");
         evaluator = new NetworkPolicyEvaluator(NAMESPACES, List.of(podSelectorOnlyMeansThisNamespace));
-        assertThat(evaluator.allows(WEB, DB, PG)).as("web is in namespace a, the policy in b").isFalse();
+        assertThat(evaluator.allows(WEB, DB, PG))
+                .as("web is in namespace a, the policy in b")
+                .isFalse();
     }
 
     @Test
@@ -94,10 +101,14 @@ class NetworkPolicyEvaluatorTest {
                       ports: [{port: 443}]""");
         var deny = policy("a", "{}", "[Egress]", "egress: []");
         var evaluator = new NetworkPolicyEvaluator(NAMESPACES, List.of(out, deny));
-        assertThat(evaluator.allowsExternal(WEB, "10.40.12.20", Pod.Port.tcp(443))).isTrue();
-        assertThat(evaluator.allowsExternal(WEB, "10.40.9.5", Pod.Port.tcp(443))).isFalse();
-        assertThat(evaluator.allowsExternal(WEB, "10.41.0.1", Pod.Port.tcp(443))).isFalse();
-        assertThat(evaluator.allowsExternal(OTHER, "10.40.12.20", Pod.Port.tcp(443))).isFalse();
+        assertThat(evaluator.allowsExternal(WEB, "10.40.12.20", Pod.Port.tcp(443)))
+                .isTrue();
+        assertThat(evaluator.allowsExternal(WEB, "10.40.9.5", Pod.Port.tcp(443)))
+                .isFalse();
+        assertThat(evaluator.allowsExternal(WEB, "10.41.0.1", Pod.Port.tcp(443)))
+                .isFalse();
+        assertThat(evaluator.allowsExternal(OTHER, "10.40.12.20", Pod.Port.tcp(443)))
+                .isFalse();
     }
 
     /** An allow-everything policy next to the rendered ones: the zone matrix must notice it. */
@@ -125,8 +136,6 @@ class NetworkPolicyEvaluatorTest {
                   podSelector: %s
                   policyTypes: %s
                   %s
-                """
-                        .formatted(System.nanoTime(), namespace, podSelector, types, rules),
-                NetworkPolicy.class);
+                """.formatted(System.nanoTime(), namespace, podSelector, types, rules), NetworkPolicy.class);
     }
 }

@@ -26,16 +26,32 @@ public final class PortalPods {
 
     /** Namespaces outside the overlay that the policies name, with the pods of theirs that matter. */
     private static final List<Pod> OUTSIDE = List.of(
-            new Pod("ingress-controller", "ingress-nginx", Map.of("app.kubernetes.io/name", "ingress-nginx"), null,
+            new Pod(
+                    "ingress-controller",
+                    "ingress-nginx",
+                    Map.of("app.kubernetes.io/name", "ingress-nginx"),
+                    null,
                     List.of()),
             new Pod("prometheus", "monitoring", Map.of("app.kubernetes.io/name", "prometheus"), null, List.of()),
-            new Pod("cnpg-operator", "cnpg-system", Map.of("app.kubernetes.io/name", "cloudnative-pg"), null,
+            new Pod(
+                    "cnpg-operator",
+                    "cnpg-system",
+                    Map.of("app.kubernetes.io/name", "cloudnative-pg"),
+                    null,
                     List.of()),
             new Pod("strimzi-operator", "strimzi", Map.of("name", "strimzi-cluster-operator"), null, List.of()),
             // the Keycloak Operator is installed into the namespace it watches
-            new Pod("keycloak-operator", "portal-idp", Map.of("app.kubernetes.io/name", "keycloak-operator"), null,
+            new Pod(
+                    "keycloak-operator",
+                    "portal-idp",
+                    Map.of("app.kubernetes.io/name", "keycloak-operator"),
+                    null,
                     List.of()),
-            new Pod("kube-dns", "kube-system", Map.of("k8s-app", "kube-dns"), null,
+            new Pod(
+                    "kube-dns",
+                    "kube-system",
+                    Map.of("k8s-app", "kube-dns"),
+                    null,
                     List.of(new Pod.Port("dns", 53, "UDP"), new Pod.Port("dns-tcp", 53, "TCP"))),
             new Pod("stranger", "default", Map.of(), null, List.of()));
 
@@ -44,8 +60,8 @@ public final class PortalPods {
     public static Map<String, Map<String, String>> namespaces(Overlay overlay) {
         Map<String, Map<String, String>> namespaces = new HashMap<>();
         for (Namespace namespace : overlay.all(Namespace.class)) {
-            Map<String, String> labels =
-                    new HashMap<>(Objects.requireNonNullElse(namespace.getMetadata().getLabels(), Map.of()));
+            Map<String, String> labels = new HashMap<>(
+                    Objects.requireNonNullElse(namespace.getMetadata().getLabels(), Map.of()));
             labels.put("kubernetes.io/metadata.name", namespace.getMetadata().getName());
             namespaces.put(namespace.getMetadata().getName(), labels);
         }
@@ -58,15 +74,21 @@ public final class PortalPods {
     public static List<Pod> pods(Overlay overlay) {
         List<Pod> pods = new ArrayList<>();
         for (Deployment deployment : overlay.all(Deployment.class)) {
-            pods.add(fromTemplate(deployment.getMetadata().getName(), deployment.getMetadata().getNamespace(),
+            pods.add(fromTemplate(
+                    deployment.getMetadata().getName(),
+                    deployment.getMetadata().getNamespace(),
                     deployment.getSpec().getTemplate()));
         }
         for (StatefulSet statefulSet : overlay.all(StatefulSet.class)) {
-            pods.add(fromTemplate(statefulSet.getMetadata().getName(), statefulSet.getMetadata().getNamespace(),
+            pods.add(fromTemplate(
+                    statefulSet.getMetadata().getName(),
+                    statefulSet.getMetadata().getNamespace(),
                     statefulSet.getSpec().getTemplate()));
         }
         for (CronJob cronJob : overlay.all(CronJob.class)) {
-            pods.add(fromTemplate(cronJob.getMetadata().getName(), cronJob.getMetadata().getNamespace(),
+            pods.add(fromTemplate(
+                    cronJob.getMetadata().getName(),
+                    cronJob.getMetadata().getNamespace(),
                     cronJob.getSpec().getJobTemplate().getSpec().getTemplate()));
         }
         for (GenericKubernetesResource resource : overlay.all(GenericKubernetesResource.class)) {
@@ -74,8 +96,12 @@ public final class PortalPods {
         }
         pods.addAll(OUTSIDE);
         for (Namespace namespace : overlay.all(Namespace.class)) {
-            pods.add(new Pod("stranger-" + namespace.getMetadata().getName(), namespace.getMetadata().getName(),
-                    Map.of(), null, List.of()));
+            pods.add(new Pod(
+                    "stranger-" + namespace.getMetadata().getName(),
+                    namespace.getMetadata().getName(),
+                    Map.of(),
+                    null,
+                    List.of()));
         }
         return withAddresses(pods);
     }
@@ -91,10 +117,16 @@ public final class PortalPods {
         Map<String, Object> spec = resource.get("spec");
         return java.util.Optional.ofNullable(
                 switch (resource.getKind()) {
-                    case "Cluster" -> new Pod(name, namespace,
-                            Map.of("cnpg.io/cluster", name, "cnpg.io/podRole", "instance"), null,
-                            List.of(Pod.Port.tcp("postgresql", 5432), Pod.Port.tcp("status", 8000),
-                                    Pod.Port.tcp("metrics", 9187)));
+                    case "Cluster" ->
+                        new Pod(
+                                name,
+                                namespace,
+                                Map.of("cnpg.io/cluster", name, "cnpg.io/podRole", "instance"),
+                                null,
+                                List.of(
+                                        Pod.Port.tcp("postgresql", 5432),
+                                        Pod.Port.tcp("status", 8000),
+                                        Pod.Port.tcp("metrics", 9187)));
                     case "KafkaNodePool" -> {
                         String cluster = resource.getMetadata().getLabels().get("strimzi.io/cluster");
                         @SuppressWarnings("unchecked")
@@ -106,21 +138,48 @@ public final class PortalPods {
                         labels.put("strimzi.io/pool-name", name);
                         labels.put("strimzi.io/broker-role", String.valueOf(roles.contains("broker")));
                         labels.put("strimzi.io/controller-role", String.valueOf(roles.contains("controller")));
-                        yield new Pod("kafka", namespace, labels, null,
-                                List.of(Pod.Port.tcp("controlplane", 9090), Pod.Port.tcp("replication", 9091),
-                                        Pod.Port.tcp("tls", 9093), Pod.Port.tcp("metrics", 9404),
+                        yield new Pod(
+                                "kafka",
+                                namespace,
+                                labels,
+                                null,
+                                List.of(
+                                        Pod.Port.tcp("controlplane", 9090),
+                                        Pod.Port.tcp("replication", 9091),
+                                        Pod.Port.tcp("tls", 9093),
+                                        Pod.Port.tcp("metrics", 9404),
                                         Pod.Port.tcp("agent", 8443)));
                     }
-                    case "Kafka" -> spec.containsKey("entityOperator")
-                            ? new Pod("kafka-entity-operator", namespace,
-                                    Map.of("strimzi.io/cluster", name, "strimzi.io/kind", "Kafka", "strimzi.io/name",
-                                            name + "-entity-operator"), null, List.of())
-                            : null;
-                    case "Keycloak" -> new Pod(name, namespace,
-                            Map.of("app", "keycloak", "app.kubernetes.io/instance", name,
-                                    "app.kubernetes.io/managed-by", "keycloak-operator"), null,
-                            List.of(Pod.Port.tcp("https", 8443), Pod.Port.tcp("management", 9000),
-                                    Pod.Port.tcp("jgroups", 7800), Pod.Port.tcp("jgroups-fd", 57800)));
+                    case "Kafka" ->
+                        spec.containsKey("entityOperator")
+                                ? new Pod(
+                                        "kafka-entity-operator",
+                                        namespace,
+                                        Map.of(
+                                                "strimzi.io/cluster",
+                                                name,
+                                                "strimzi.io/kind",
+                                                "Kafka",
+                                                "strimzi.io/name",
+                                                name + "-entity-operator"),
+                                        null,
+                                        List.of())
+                                : null;
+                    case "Keycloak" ->
+                        new Pod(
+                                name,
+                                namespace,
+                                Map.of(
+                                        "app",
+                                        "keycloak",
+                                        "app.kubernetes.io/instance",
+                                        name,
+                                        "app.kubernetes.io/managed-by",
+                                        "keycloak-operator"),
+                                null,
+                                List.of(
+                                        Pod.Port.tcp("https", 8443), Pod.Port.tcp("management", 9000),
+                                        Pod.Port.tcp("jgroups", 7800), Pod.Port.tcp("jgroups-fd", 57800)));
                     default -> null;
                 });
     }
@@ -129,7 +188,9 @@ public final class PortalPods {
         List<Pod.Port> ports = new ArrayList<>();
         for (var container : template.getSpec().getContainers()) {
             for (ContainerPort port : Objects.requireNonNullElse(container.getPorts(), List.<ContainerPort>of())) {
-                ports.add(new Pod.Port(port.getName(), port.getContainerPort(),
+                ports.add(new Pod.Port(
+                        port.getName(),
+                        port.getContainerPort(),
                         Objects.requireNonNullElse(port.getProtocol(), "TCP")));
             }
         }
@@ -141,7 +202,11 @@ public final class PortalPods {
         List<Pod> addressed = new ArrayList<>();
         for (int i = 0; i < pods.size(); i++) {
             Pod pod = pods.get(i);
-            addressed.add(new Pod(pod.name(), pod.namespace(), pod.labels(), "10.244." + (i / 250) + "." + (i % 250 + 1),
+            addressed.add(new Pod(
+                    pod.name(),
+                    pod.namespace(),
+                    pod.labels(),
+                    "10.244." + (i / 250) + "." + (i % 250 + 1),
                     pod.ports()));
         }
         return addressed;

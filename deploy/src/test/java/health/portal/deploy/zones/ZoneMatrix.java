@@ -43,6 +43,7 @@ public final class ZoneMatrix {
     }
 
     static String flow(String source, String destination, Pod.Port port) {
-        return source + " -> " + destination + ":" + port.number() + ("TCP".equals(port.protocol()) ? "" : "/" + port.protocol());
+        return source + " -> " + destination + ":" + port.number()
+                + ("TCP".equals(port.protocol()) ? "" : "/" + port.protocol());
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import health.portal.deploy.RenderedManifests;
 import health.portal.deploy.RenderedManifests.Overlay;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
@@ -13,8 +15,6 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The zones as the NetworkPolicies enforce them, computed from the policies and the pods' labels alone
@@ -79,15 +79,20 @@ class ZoneMatrixTest {
         SortedSet<String> allowed = flows(overlay);
         SortedSet<String> expected = expected();
 
-        assertThat(difference(allowed, expected)).as("allowed in %s but not in the matrix", overlay).isEmpty();
-        assertThat(difference(expected, allowed)).as("in the matrix but refused in %s", overlay).isEmpty();
+        assertThat(difference(allowed, expected))
+                .as("allowed in %s but not in the matrix", overlay)
+                .isEmpty();
+        assertThat(difference(expected, allowed))
+                .as("in the matrix but refused in %s", overlay)
+                .isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"local", "production"})
     void onlyRecordsServiceReachesTheEmrAndNothingReachesTheInternet(String overlay) {
         assertThat(sourcesOf(flows(overlay), target -> target.equals("emr"))).containsExactly("records-service");
-        assertThat(sourcesOf(flows(overlay), target -> target.equals("internet"))).isEmpty();
+        assertThat(sourcesOf(flows(overlay), target -> target.equals("internet")))
+                .isEmpty();
     }
 
     @ParameterizedTest
@@ -95,15 +100,16 @@ class ZoneMatrixTest {
     void theGatewayReachesNoDatabaseAndNoEmrAndKafkaOnlyOnItsClientListener(String overlay) {
         Set<String> targets = targetsOf(flows(overlay), "gateway");
         assertThat(targets).noneMatch(target -> DATABASES.contains(pod(target))).doesNotContain("emr");
-        assertThat(targets.stream().filter(target -> pod(target).equals("kafka"))).containsExactly("kafka:9093");
+        assertThat(targets.stream().filter(target -> pod(target).equals("kafka")))
+                .containsExactly("kafka:9093");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"local", "production"})
     void fromTheDmzOnlyTheGatewayReachesTheInnerZoneAndOnlyItsGrpcPort(String overlay) {
         Overlay rendered = RenderedManifests.overlay(overlay);
-        Map<String, String> namespaceOf = PortalPods.pods(rendered).stream()
-                .collect(Collectors.toMap(Pod::name, Pod::namespace));
+        Map<String, String> namespaceOf =
+                PortalPods.pods(rendered).stream().collect(Collectors.toMap(Pod::name, Pod::namespace));
         Set<String> dmzToInner = flows(overlay).stream()
                 .filter(flow -> "portal-dmz".equals(namespaceOf.get(source(flow))))
                 .filter(flow -> "portal-inner".equals(namespaceOf.get(pod(target(flow)))))
@@ -143,11 +149,16 @@ class ZoneMatrixTest {
         Overlay rendered = RenderedManifests.overlay(overlay);
         List<Pod> pods = PortalPods.pods(rendered);
         NetworkPolicyEvaluator evaluator = evaluator(rendered);
-        Pod dns = pods.stream().filter(p -> p.name().equals("kube-dns")).findFirst().orElseThrow();
+        Pod dns = pods.stream()
+                .filter(p -> p.name().equals("kube-dns"))
+                .findFirst()
+                .orElseThrow();
         for (Pod pod : pods) {
             if (pod.namespace().startsWith("portal-") && !pod.name().startsWith("stranger-")) {
                 for (Pod.Port port : dns.ports()) {
-                    assertThat(evaluator.allows(pod, dns, port)).as("%s -> DNS %s", pod.name(), port).isTrue();
+                    assertThat(evaluator.allows(pod, dns, port))
+                            .as("%s -> DNS %s", pod.name(), port)
+                            .isTrue();
                 }
             }
         }
@@ -181,11 +192,17 @@ class ZoneMatrixTest {
     }
 
     private static Set<String> targetsOf(Set<String> flows, String source) {
-        return flows.stream().filter(f -> source(f).equals(source)).map(ZoneMatrixTest::target).collect(Collectors.toSet());
+        return flows.stream()
+                .filter(f -> source(f).equals(source))
+                .map(ZoneMatrixTest::target)
+                .collect(Collectors.toSet());
     }
 
     private static Set<String> sourcesOf(Set<String> flows, Predicate<String> target) {
-        return flows.stream().filter(f -> target.test(target(f))).map(ZoneMatrixTest::source).collect(Collectors.toSet());
+        return flows.stream()
+                .filter(f -> target.test(target(f)))
+                .map(ZoneMatrixTest::source)
+                .collect(Collectors.toSet());
     }
 
     private static String source(String flow) {
