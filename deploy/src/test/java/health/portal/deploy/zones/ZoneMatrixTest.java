@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import health.portal.deploy.RenderedManifests;
 import health.portal.deploy.RenderedManifests.Overlay;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -162,6 +164,37 @@ class ZoneMatrixTest {
                 }
             }
         }
+    }
+
+    /** records-service is configured with the address its policy lets it reach: the same port, and the block. */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "production"})
+    void theEmrUrlOfRecordsServiceIsWhereItsPolicyLetsItGo(String overlay) {
+        Overlay rendered = RenderedManifests.overlay(overlay);
+        ConfigMap endpoint = rendered.all(ConfigMap.class).stream()
+                .filter(c -> c.getMetadata().getName().startsWith("emr-endpoint"))
+                .findFirst()
+                .orElseThrow();
+        URI emr = URI.create(endpoint.getData().get("EMR_FHIR_BASE_URL"));
+        int port = emr.getPort() != -1 ? emr.getPort() : "https".equals(emr.getScheme()) ? 443 : 80;
+        NetworkPolicy policy = rendered.all(NetworkPolicy.class).stream()
+                .filter(p -> p.getMetadata().getName().equals("records-service-emr"))
+                .findFirst()
+                .orElseThrow();
+        var rule = policy.getSpec().getEgress().getFirst();
+        assertThat(rule.getPorts().getFirst().getPort().getIntVal())
+                .as("EMR port of %s", emr)
+                .isEqualTo(port);
+        if (emr.getHost().matches("[0-9.]+")) {
+            assertThat(NetworkPolicyEvaluator.inBlock(rule.getTo().getFirst().getIpBlock(), emr.getHost()))
+                    .as(
+                            "%s in %s",
+                            emr.getHost(), rule.getTo().getFirst().getIpBlock().getCidr())
+                    .isTrue();
+        }
+        OUTSIDE.get(overlay).stream()
+                .filter(external -> external.name().equals("emr"))
+                .forEach(external -> assertThat(external.port()).isEqualTo(port));
     }
 
     static NetworkPolicyEvaluator evaluator(Overlay overlay) {
