@@ -1,10 +1,14 @@
-package health.portal.launcher;
+package health.portal.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,9 +28,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The Prometheus alert rules of {@code deploy/monitoring} (no Maven module of their own) are valid and do what they
- * say: {@code promtool check rules} on every rule file, {@code promtool test rules} on the unit tests in {@code
- * deploy/monitoring/tests}, and every alert has a test in which it fires and one in which it stays quiet.
+ * The Prometheus alert rules of {@code deploy/monitoring} are valid and do what they say: {@code promtool check rules}
+ * on every rule file, {@code promtool test rules} on the unit tests in {@code deploy/monitoring/tests}, and every alert
+ * has a test in which it fires and one in which it stays quiet. The files are PrometheusRule manifests, the single
+ * source that the cluster gets (through kustomize) and promtool checks: promtool reads their {@code spec}, written
+ * out under the files' own names next to a copy of the tests, whose {@code rule_files} name them relatively.
  *
  * <p>Needs promtool on the PATH (Debian/Ubuntu: {@code apt-get install prometheus}; {@code .ci/run} installs it). Without
  * it this test fails rather than skips, so that a build without promtool cannot pass as if the rules were proven.
@@ -43,11 +49,42 @@ class MonitoringRulesTest {
 
     private static final Pattern TEST_CASE = Pattern.compile("^\\s*-\\s*eval_time:.*$");
 
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
     static Path monitoring;
 
+    /** The rule groups as promtool reads them: each PrometheusRule's spec, and the tests beside them. */
+    @TempDir
+    static Path promtoolDir;
+
     @BeforeAll
-    static void findRules() {
-        monitoring = repositoryRoot().resolve("deploy").resolve("monitoring");
+    static void findRules() throws IOException {
+        monitoring = Repository.deploy().resolve("monitoring");
+        for (Path rule : yamlFiles(monitoring)) {
+            Files.writeString(promtoolDir.resolve(rule.getFileName().toString()), YAML.asYaml(spec(rule)));
+        }
+        Files.createDirectories(promtoolDir.resolve("tests"));
+        for (Path test : yamlFiles(monitoring.resolve("tests"))) {
+            Files.copy(
+                    test,
+                    promtoolDir.resolve("tests").resolve(test.getFileName().toString()));
+        }
+    }
+
+    /** Every rule file is a PrometheusRule, and kustomize deploys it unchanged. */
+    @Test
+    void everyRuleFileIsAPrometheusRuleTheClusterGets() throws IOException {
+        List<HasMetadata> deployed = RenderedManifests.overlay("production").ofKind("PrometheusRule");
+        for (Path rule : yamlFiles(monitoring)) {
+            GenericKubernetesResource resource =
+                    YAML.unmarshal(Files.readString(rule), GenericKubernetesResource.class);
+            assertThat(resource.getKind()).as("kind of %s", rule).isEqualTo("PrometheusRule");
+            assertThat(deployed)
+                    .as("PrometheusRules of the production overlay")
+                    .anySatisfy(r -> assertThat(((GenericKubernetesResource) r).<Object>get("spec"))
+                            .isEqualTo(resource.get("spec")));
+        }
+        assertThat(deployed).hasSameSizeAs(yamlFiles(monitoring));
     }
 
     @Test
@@ -56,7 +93,8 @@ class MonitoringRulesTest {
         assertThat(rules).as("rule files in %s", monitoring).isNotEmpty();
 
         List<String> command = new ArrayList<>(List.of(promtool().toString(), "check", "rules"));
-        rules.forEach(rule -> command.add(rule.toString()));
+        rules.forEach(rule ->
+                command.add(promtoolDir.resolve(rule.getFileName().toString()).toString()));
         run(command);
     }
 
@@ -68,7 +106,10 @@ class MonitoringRulesTest {
                 .isNotEmpty();
 
         List<String> command = new ArrayList<>(List.of(promtool().toString(), "test", "rules"));
-        tests.forEach(test -> command.add(test.toString()));
+        tests.forEach(test -> command.add(promtoolDir
+                .resolve("tests")
+                .resolve(test.getFileName().toString())
+                .toString()));
         run(command);
     }
 
@@ -124,7 +165,7 @@ class MonitoringRulesTest {
         Path output = Files.createTempFile("promtool", ".log");
         try {
             Process process = new ProcessBuilder(command)
-                    .directory(monitoring.toFile())
+                    .directory(promtoolDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
                     .start();
@@ -154,15 +195,11 @@ class MonitoringRulesTest {
         }
     }
 
-    /** Surefire runs in the module's directory; the rules are in the repository's, a level up. */
-    private static Path repositoryRoot() {
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("deploy").resolve("monitoring")) && Files.exists(dir.resolve("mvnw"))) {
-                return dir;
-            }
-        }
-        return fail("no deploy/monitoring in %s or above it", start);
+    private static Object spec(Path rule) throws IOException {
+        GenericKubernetesResource resource = YAML.unmarshal(Files.readString(rule), GenericKubernetesResource.class);
+        Object spec = resource.get("spec");
+        assertThat(spec).as("spec of %s", rule).isNotNull();
+        return spec;
     }
 
     private static Path promtool() {
