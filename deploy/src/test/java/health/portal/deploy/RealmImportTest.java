@@ -66,6 +66,19 @@ class RealmImportTest {
                 .isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "production"})
+    void keycloakRunsTheVersionTheTestsRun(String overlay) throws IOException {
+        Matcher version = Pattern.compile("<keycloak.version>([^<]+)</keycloak.version>")
+                .matcher(Files.readString(Repository.root().resolve("pom.xml")));
+        assertThat(version.find()).as("keycloak.version in the root pom").isTrue();
+        var keycloaks = RenderedManifests.overlay(overlay).ofKind("Keycloak");
+        assertThat(keycloaks).hasSize(1);
+        assertThat(((GenericKubernetesResource) keycloaks.getFirst()).<String>get("spec", "image"))
+                .as("the Keycloak image: the realm and the portal are tested against keycloak.version")
+                .isEqualTo("quay.io/keycloak/keycloak:" + version.group(1));
+    }
+
     private static GenericKubernetesResource realmImport(String overlay) {
         var imports = RenderedManifests.overlay(overlay).ofKind("KeycloakRealmImport");
         assertThat(imports).hasSize(1);

@@ -210,6 +210,7 @@ class OperationsTest extends GatewayTestBase {
                         .build(),
                 managementRequest("/actuator/gateway/routes").GET().build(),
                 managementRequest("/actuator/metrics").GET().build(),
+                managementRequest("/actuator/sbom").GET().build(),
                 managementRequest("/actuator/info").GET().build());
         try {
             for (HttpRequest request : refused) {
@@ -240,6 +241,11 @@ class OperationsTest extends GatewayTestBase {
                 management, operatorRequest("/actuator/gateway/routes").GET().build());
         assertThat(routes.statusCode()).isEqualTo(200);
         assertThat(routes.body()).contains("identity-enrollment");
+        // the operator reads the SBOM there when checking a patch (the document itself only in a -Pimage build)
+        HttpResponse<String> sboms =
+                send(management, operatorRequest("/actuator/sbom").GET().build());
+        assertThat(sboms.statusCode()).isEqualTo(200);
+        assertThat(sboms.body()).contains("\"ids\"");
     }
 
     private HttpRequest.Builder managementRequest(String path) {

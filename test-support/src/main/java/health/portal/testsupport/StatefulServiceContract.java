@@ -62,6 +62,23 @@ public abstract class StatefulServiceContract {
         assertThat(get("/api/anything").statusCode()).isEqualTo(401);
     }
 
+    /**
+     * The operator's patch check reads the SBOM at actuator {@code /sbom} without a user's token. The document itself is
+     * on the class path only in a {@code -Pimage} build (the profile makes it); then it is served too.
+     */
+    @Test
+    void servesItsSbomWithoutAToken() throws Exception {
+        HttpResponse<String> sboms = get("/actuator/sbom");
+        assertThat(sboms.statusCode()).isEqualTo(200);
+        assertThat(sboms.body()).contains("\"ids\"");
+        if (getClass().getResource("/META-INF/sbom/application.cdx.json") != null) {
+            assertThat(sboms.body()).contains("\"application\"");
+            HttpResponse<String> sbom = get("/actuator/sbom/application");
+            assertThat(sbom.statusCode()).isEqualTo(200);
+            assertThat(sbom.body()).contains("\"bomFormat\"", "CycloneDX");
+        }
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))

@@ -46,14 +46,17 @@ import java.util.Collection;
 public class ServletSecurityAutoConfiguration {
 
     /**
-     * Probes, the API description and Prometheus' scrape are open: the gateway routes none of them from outside, and
-     * metrics carry counts and identifiers of nothing (the platform's alert rules read them).
+     * Probes, the API description, Prometheus' scrape and the SBOM are open: the gateway routes none of them from
+     * outside, metrics carry counts and identifiers of nothing (the platform's alert rules read them), and the SBOM
+     * names only the libraries in the jar, which the operator compares with advisories when patching.
      */
     static final String[] OPEN = {
         "/actuator/health",
         "/actuator/health/**",
         "/actuator/info",
         "/actuator/prometheus",
+        "/actuator/sbom",
+        "/actuator/sbom/**",
         "/v3/api-docs",
         "/v3/api-docs/**",
         "/error"
