@@ -138,8 +138,10 @@ class SecurityConfiguration {
                         .authenticated()
                         .anyExchange()
                         .permitAll())
-                .oauth2ResourceServer(resourceServer ->
-                        resourceServer.jwt(jwt -> jwt.jwtDecoder(jwtDecoder)).authenticationEntryPoint(entryPoint))
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .bearerTokenConverter(new BearerTokenConverter())
+                        .jwt(jwt -> jwt.jwtDecoder(jwtDecoder))
+                        .authenticationEntryPoint(entryPoint))
                 .oauth2Login(login -> login.authorizationRequestResolver(AccountActions.around(authorizationRequests))
                         .authorizedClientRepository(authorizedClients)
                         // signed in: from now on the idle timeout, no longer the sign-in allowance
