@@ -138,14 +138,19 @@ public final class RecordsBenchmark {
                                 "127.0.0.1", stack.ports().recordsGrpc(), InsecureChannelCredentials.create())
                         .build();
                 try {
+                    List<String> profileLines = new ArrayList<>();
+                    // the gRPC row has the target closest to the EMR's rate: records-service and the sandbox are
+                    // the only processes busy in it, so its profile shows what the summary costs records-service
+                    List<Profile> grpcProfiles =
+                            startProfiles(stack, parameters, "gRPC row", "records-service", "emr-sandbox");
                     LoadResult grpc = grpcSummaries(channel, serviceToken, userPatients, parameters);
                     log.info("{}", grpc);
-                    List<Profile> profiles = startProfiles(stack, parameters);
+                    stopProfiles(grpcProfiles, parameters, profileLines);
+                    List<Profile> profiles =
+                            startProfiles(stack, parameters, "HTTPS row", "gateway", "records-service", "emr-sandbox");
                     LoadResult http = httpSummaries(summaryUrl, userTokens, parameters);
                     log.info("{}", http);
-                    List<String> profileLines = new ArrayList<>();
-                    profiles.forEach(profile ->
-                            profileLines.addAll(profile.stop(parameters.logs().resolveSibling("profiles"), 10)));
+                    stopProfiles(profiles, parameters, profileLines);
                     return report(
                             parameters,
                             date,
@@ -163,19 +168,24 @@ public final class RecordsBenchmark {
         }
     }
 
-    /** The summary path's processes, profiled over the end-to-end row (all three are busy in it). */
-    private static List<Profile> startProfiles(LocalPortal stack, Parameters parameters) {
+    /** The processes busy in one row, profiled over it; each recording is named after process and row. */
+    private static List<Profile> startProfiles(
+            LocalPortal stack, Parameters parameters, String row, String... processes) {
         List<Profile> profiles = new ArrayList<>();
         if (parameters.profile()) {
             Map<String, Long> pids = stack.processIds();
-            for (String process : List.of("gateway", "records-service", "emr-sandbox")) {
+            for (String process : processes) {
                 Long pid = pids.get(process);
                 if (pid != null) {
-                    profiles.add(Profile.start(process, pid));
+                    profiles.add(Profile.start(process + " (" + row + ")", pid));
                 }
             }
         }
         return profiles;
+    }
+
+    private static void stopProfiles(List<Profile> profiles, Parameters parameters, List<String> lines) {
+        profiles.forEach(profile -> lines.addAll(profile.stop(parameters.logs().resolveSibling("profiles"), 10)));
     }
 
     /** The three rows of one run. */
@@ -476,7 +486,7 @@ public final class RecordsBenchmark {
                 .bullets(ratios)
                 .section("Peak resident memory (VmHWM) of the portal's processes at the end of the run")
                 .bullets(memoryLines)
-                .section("Profiles (JDK Flight Recorder, `profile` settings, over the HTTPS row)")
+                .section("Profiles (JDK Flight Recorder, `profile` settings, over the gRPC and the HTTPS rows)")
                 .bullets(profiles.isEmpty() ? List.of("not profiled (`-Dbench.profile=false`)") : profiles);
     }
 }

@@ -30,7 +30,7 @@ public final class Profile {
     private Profile(String name, long pid) {
         this.name = name;
         this.pid = pid;
-        this.recording = "bench-" + name.replaceAll("[^A-Za-z0-9]", "-");
+        this.recording = ("bench-" + name.replaceAll("[^A-Za-z0-9]+", "-")).replaceAll("-$", "");
     }
 
     /** Starts a recording with the JDK's "profile" settings in the process. */
@@ -57,7 +57,15 @@ public final class Profile {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> ours = new HashMap<>();
         int samples = 0;
+        double cpuLoad = 0;
+        int cpuLoads = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
+            if (event.getEventType().getName().equals("jdk.CPULoad")) {
+                // the process's share of the whole machine's CPU, sampled every second
+                cpuLoad += event.getFloat("jvmUser") + event.getFloat("jvmSystem");
+                cpuLoads++;
+                continue;
+            }
             if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
                 continue;
             }
@@ -76,7 +84,17 @@ public final class Profile {
             }
         }
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("%s: %,d CPU samples (`%s`)", name, samples, file.getFileName()));
+        lines.add(String.format(
+                "%s: %,d CPU samples (`%s`), %s",
+                name,
+                samples,
+                file.getFileName(),
+                cpuLoads == 0
+                        ? "CPU use not recorded"
+                        : String.format(
+                                "on average %.2f of the machine's %d cores",
+                                cpuLoad / cpuLoads * Runtime.getRuntime().availableProcessors(),
+                                Runtime.getRuntime().availableProcessors())));
         lines.add("self: " + ranked(self, samples, top));
         lines.add("portal code with what it calls: " + ranked(ours, samples, top));
         return lines;
