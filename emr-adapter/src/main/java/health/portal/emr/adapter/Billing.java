@@ -38,7 +38,7 @@ record Billing(FhirAccess access, ResourceReads reads) {
     private static final int MAX_CHARGE_IDS = 500;
 
     List<BillingAccount> accounts(String patientId) {
-        reads.requirePatient(patientId);
+        reads.requirePatientProfile(patientId);
         return access.searchAll(Account.class, patientId).stream()
                 .filter(a -> belongsTo(a, patientId))
                 .sorted(Comparator.comparing(a -> a.getIdElement().getIdPart()))

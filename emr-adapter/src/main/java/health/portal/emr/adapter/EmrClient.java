@@ -172,7 +172,7 @@ public class EmrClient {
 
     /** A survey or lesson as the patient is to see it; empty when the EMR has no such questionnaire. */
     public Optional<QuestionnaireForm> questionnaire(String patientId, String questionnaireId) {
-        reads.requirePatient(patientId);
+        reads.requirePatientProfile(patientId);
         return reads.questionnaire(questionnaireId).map(QuestionnaireMapping::form);
     }
 

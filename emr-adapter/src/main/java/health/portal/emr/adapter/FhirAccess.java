@@ -112,6 +112,35 @@ final class FhirAccess {
         }));
     }
 
+    /**
+     * As {@link #readOrEmpty(Class, String)}, asking only the given elements (FHIR {@code _elements}; the id and meta
+     * come anyway): less for the EMR to encode and for the adapter to parse. An EMR that ignores the parameter answers
+     * the whole resource, which reads the same; one that refuses it (remembered) is asked for the whole resource.
+     */
+    <T extends Resource> Optional<T> readOrEmpty(Class<T> type, String id, List<String> elements) {
+        String feature = type.getSimpleName() + "?_elements";
+        if (!unsupported.has(feature)) {
+            try {
+                return Optional.ofNullable(guard.read("read " + type.getSimpleName(), () -> {
+                    try {
+                        return client.read()
+                                .resource(type)
+                                .withId(id)
+                                .elementsSubset(elements.toArray(String[]::new))
+                                .execute();
+                    } catch (ResourceNotFoundException | ResourceGoneException e) {
+                        return null;
+                    }
+                }));
+            } catch (EmrUnavailableException | EmrInvalidDataException e) {
+                throw e;
+            } catch (EmrException e) {
+                unsupported.remember(feature, e);
+            }
+        }
+        return readOrEmpty(type, id);
+    }
+
     CapabilityStatement capabilities() {
         return guard.read(
                 "read CapabilityStatement",
@@ -123,12 +152,34 @@ final class FhirAccess {
     }
 
     /**
+     * As {@link #searchAll(Class, String)}, asking only the given elements (FHIR {@code _elements}; the id and meta come
+     * anyway), which must include the reference to the patient that the compartment check reads. An EMR that refuses
+     * the parameter (remembered) is asked for whole resources; one that ignores it answers them, which read the same.
+     */
+    <T extends Resource> List<T> searchAll(Class<T> type, String patientId, List<String> elements) {
+        return searchAllElements(type, patientId, null, null, elements);
+    }
+
+    /**
      * Searches resources of one type (the patient's, or all when patientId is null) to the last page. Every other
      * entry, what the include brought, goes into included (when given) keyed by "Type/id".
      */
     <T extends Resource> List<T> searchAll(
             Class<T> type, String patientId, ICriterion<?> extra, Include include, Map<String, Resource> included) {
         return searchAllMatching(type, patientId, extra == null ? List.of() : List.of(extra), include, included);
+    }
+
+    /**
+     * As {@link #searchAll(Class, String, ICriterion, Include, Map)}, with only the given elements (see {@link
+     * #searchAll(Class, String, List)}) while the include is not sent: the included resources would be cut to them.
+     */
+    <T extends Resource> List<T> searchAllElements(
+            Class<T> type, String patientId, Include include, Map<String, Resource> included, List<String> elements) {
+        String op = "search " + type.getSimpleName();
+        Bundle first = firstPageOrWithoutInclude(op, type, patientId, List.of(), include, null, 0, elements);
+        List<T> out = new ArrayList<>();
+        forEachEntry(first, op, patientId, collect(type, out, included, r -> true), () -> false);
+        return out;
     }
 
     /** As {@link #searchAll(Class, String, ICriterion, Include, Map)}, with every criterion of the list (AND). */
@@ -139,7 +190,7 @@ final class FhirAccess {
             Include include,
             Map<String, Resource> included) {
         String op = "search " + type.getSimpleName();
-        Bundle first = firstPageOrWithoutInclude(op, type, patientId, extra, include, null, 0);
+        Bundle first = firstPageOrWithoutInclude(op, type, patientId, extra, include, null, 0, List.of());
         List<T> out = new ArrayList<>();
         forEachEntry(first, op, patientId, collect(type, out, included, r -> true), () -> false);
         return out;
@@ -170,7 +221,14 @@ final class FhirAccess {
         try {
             // never more per page than the setting asks: the EMR's own limit and the operator's choice
             first = firstPageOrWithoutInclude(
-                    op, type, patientId, extra, include, sortParam, Math.min(wanted, settings.searchPageSize()));
+                    op,
+                    type,
+                    patientId,
+                    extra,
+                    include,
+                    sortParam,
+                    Math.min(wanted, settings.searchPageSize()),
+                    List.of());
         } catch (EmrUnavailableException | EmrInvalidDataException e) {
             throw e;
         } catch (EmrException e) {
@@ -307,7 +365,8 @@ final class FhirAccess {
 
     /**
      * The first page, with the include unless this EMR refused it before: an EMR that does not support an _include
-     * answers 400, and asking it again on every search would cost every search a second request.
+     * answers 400, and asking it again on every search would cost every search a second request. The elements (none:
+     * whole resources) are asked only without the include.
      */
     private Bundle firstPageOrWithoutInclude(
             String op,
@@ -316,20 +375,43 @@ final class FhirAccess {
             List<ICriterion<?>> extra,
             Include include,
             String sortParam,
-            int count) {
+            int count,
+            List<String> elements) {
         String includeKey = include == null ? null : type.getSimpleName() + "?_include=" + include.getValue();
         if (include == null || unsupported.has(includeKey)) {
-            return firstPage(op, q -> q.forResource(type), patientId, extra, null, sortParam, count);
+            return firstPageOfElements(op, type, patientId, extra, sortParam, count, elements);
         }
         try {
-            return firstPage(op, q -> q.forResource(type), patientId, extra, include, sortParam, count);
+            return firstPage(op, q -> q.forResource(type), patientId, extra, include, sortParam, count, List.of());
         } catch (EmrUnavailableException | EmrInvalidDataException e) {
             throw e;
         } catch (EmrException e) {
             // search without; the callers resolve the rest
             unsupported.remember(includeKey, e);
-            return firstPage(op, q -> q.forResource(type), patientId, extra, null, sortParam, count);
+            return firstPageOfElements(op, type, patientId, extra, sortParam, count, elements);
         }
+    }
+
+    /** The first page with only the elements (none: whole resources), or whole when this EMR refused _elements. */
+    private Bundle firstPageOfElements(
+            String op,
+            Class<? extends Resource> type,
+            String patientId,
+            List<ICriterion<?>> extra,
+            String sortParam,
+            int count,
+            List<String> elements) {
+        String elementsKey = type.getSimpleName() + "?_elements";
+        if (!elements.isEmpty() && !unsupported.has(elementsKey)) {
+            try {
+                return firstPage(op, q -> q.forResource(type), patientId, extra, null, sortParam, count, elements);
+            } catch (EmrUnavailableException | EmrInvalidDataException e) {
+                throw e;
+            } catch (EmrException e) {
+                unsupported.remember(elementsKey, e);
+            }
+        }
+        return firstPage(op, q -> q.forResource(type), patientId, extra, null, sortParam, count, List.of());
     }
 
     /** The patient's resources of a type known only by name, to the last page. */
@@ -337,7 +419,7 @@ final class FhirAccess {
         String op = "search " + type;
         List<Resource> out = new ArrayList<>();
         forEachEntry(
-                firstPage(op, q -> q.forResource(type), patientId, List.of(), null, null, 0),
+                firstPage(op, q -> q.forResource(type), patientId, List.of(), null, null, 0, List.of()),
                 op,
                 patientId,
                 e -> {
@@ -356,7 +438,8 @@ final class FhirAccess {
             List<ICriterion<?>> extra,
             Include include,
             String sortDescending,
-            int count) {
+            int count,
+            List<String> elements) {
         return guard.read(op, () -> {
             IQuery<IBaseBundle> query = resource.apply(client.search());
             if (patientId != null) {
@@ -370,6 +453,9 @@ final class FhirAccess {
             }
             if (sortDescending != null) {
                 query = query.sort().descending(sortDescending);
+            }
+            if (!elements.isEmpty()) {
+                query = query.elementsSubset(elements.toArray(String[]::new));
             }
             return query.count(count > 0 ? count : settings.searchPageSize())
                     .returnBundle(Bundle.class)

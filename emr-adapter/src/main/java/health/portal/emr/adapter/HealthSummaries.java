@@ -38,11 +38,11 @@ record HealthSummaries(FhirAccess access, ResourceReads reads) {
         // the six reads are independent: at once, so a summary takes as long as its slowest read, not their sum;
         // errors are thrown in this order, as when they ran one after another (an unknown patient first)
         List<Object> read = access.all(List.of(
-                () -> reads.requirePatient(patientId),
-                () -> access.searchAll(AllergyIntolerance.class, patientId),
-                () -> access.searchAll(Condition.class, patientId),
+                () -> reads.requirePatientProfile(patientId),
+                () -> access.searchAll(AllergyIntolerance.class, patientId, ClinicalMapping.ALLERGY_ELEMENTS),
+                () -> access.searchAll(Condition.class, patientId, ClinicalMapping.PROBLEM_ELEMENTS),
                 () -> medicationRequests(patientId),
-                () -> access.searchAll(Immunization.class, patientId),
+                () -> access.searchAll(Immunization.class, patientId, ClinicalMapping.IMMUNIZATION_ELEMENTS),
                 () -> latestVitalSigns(patientId)));
         Patient patient = (Patient) read.get(0);
         HealthSummary.Builder b = HealthSummary.newBuilder().setPatient(PatientMapping.profile(patient));
@@ -82,8 +82,12 @@ record HealthSummaries(FhirAccess access, ResourceReads reads) {
     /** The patient's medication requests, each with its Medication resolved where the EMR has it. */
     private List<MedicationRequest> medicationRequests(String patientId) {
         Map<String, Resource> included = new HashMap<>();
-        List<MedicationRequest> requests = access.searchAll(
-                MedicationRequest.class, patientId, null, MedicationRequest.INCLUDE_MEDICATION, included);
+        List<MedicationRequest> requests = access.searchAllElements(
+                MedicationRequest.class,
+                patientId,
+                MedicationRequest.INCLUDE_MEDICATION,
+                included,
+                ClinicalMapping.MEDICATION_ELEMENTS);
         for (MedicationRequest r : requests) {
             if (r.hasMedicationReference() && r.getMedicationReference().getResource() == null) {
                 String medId = r.getMedicationReference().getReferenceElement().getIdPart();

@@ -26,7 +26,7 @@ record Messages(FhirAccess access, ResourceReads reads) {
                 throw new IllegalArgumentException("thread_ids must be 1-128 characters of [A-Za-z0-9._~:-]");
             }
         }
-        reads.requirePatient(patientId);
+        reads.requirePatientProfile(patientId);
         Set<String> wanted = Set.copyOf(threadIds);
         String subject = "Patient/" + patientId;
         return access

@@ -52,7 +52,7 @@ record RecordFiling(FhirAccess access, ResourceReads reads) {
         if (!request.getInResponseTo().isEmpty()) {
             FhirIds.require(request.getInResponseTo(), "in_response_to");
         }
-        reads.requirePatient(patientId);
+        reads.requirePatientProfile(patientId);
         String keyValue = patientId + ":" + request.getIdempotencyKey();
 
         Communication c = new Communication();
@@ -97,7 +97,7 @@ record RecordFiling(FhirAccess access, ResourceReads reads) {
         if (!response.hasQuestionnaire()) {
             throw new IllegalArgumentException("a QuestionnaireResponse must name its Questionnaire");
         }
-        reads.requirePatient(patientId);
+        reads.requirePatientProfile(patientId);
         String keyValue = patientId + ":" + idempotencyKey;
         QuestionnaireResponse copy = response.copy();
         copy.setId((String) null);

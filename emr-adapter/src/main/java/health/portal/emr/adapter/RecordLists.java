@@ -184,7 +184,7 @@ record RecordLists(FhirAccess access, ResourceReads reads) {
     private int requirePageOf(String patientId, int pageSize, String pageToken) {
         int size = Page.effectiveSize(pageSize);
         int offset = Page.decodeToken(pageToken);
-        reads.requirePatient(patientId);
+        reads.requirePatientProfile(patientId);
         return (int) Math.min(Integer.MAX_VALUE, (long) offset + size + 1);
     }
 
@@ -196,7 +196,7 @@ record RecordLists(FhirAccess access, ResourceReads reads) {
     }
 
     List<QuestionnaireResponse> questionnaireResponses(String patientId) {
-        reads.requirePatient(patientId);
+        reads.requirePatientProfile(patientId);
         return access.searchAll(QuestionnaireResponse.class, patientId);
     }
 }

@@ -19,26 +19,49 @@ record ResourceReads(FhirAccess access) {
 
     private static final Pattern BINARY_REFERENCE = Pattern.compile("Binary/" + FhirIds.ID);
 
+    /** The whole Patient resource. */
     Optional<Patient> patient(String patientId) {
         FhirIds.require(patientId, "patient_id");
-        // an EMR that answers a read with another patient (a merged or redirected record) answers nothing here
-        return access.readOrEmpty(Patient.class, patientId)
-                .filter(p -> patientId.equals(p.getIdElement().getIdPart()));
+        return sameRecord(patientId, access.readOrEmpty(Patient.class, patientId));
     }
 
+    /**
+     * The patient's profile elements only ({@link PatientMapping#ELEMENTS}): every summary and every record call
+     * reads the patient, and the whole resource (identifiers, extensions, the narrative) is most of what parsing it
+     * costs while the portal shows none of it.
+     */
+    Optional<Patient> patientProfileResource(String patientId) {
+        FhirIds.require(patientId, "patient_id");
+        return sameRecord(patientId, access.readOrEmpty(Patient.class, patientId, PatientMapping.ELEMENTS));
+    }
+
+    /** An EMR that answers a read with another patient (a merged or redirected record) answers nothing here. */
+    private static Optional<Patient> sameRecord(String patientId, Optional<Patient> read) {
+        return read.filter(p -> patientId.equals(p.getIdElement().getIdPart()));
+    }
+
+    /** The whole Patient resource, or {@link UnknownPatientException} when the EMR has no such patient. */
     Patient requirePatient(String patientId) {
         return patient(patientId).orElseThrow(UnknownPatientException::new);
     }
 
+    /**
+     * The patient's profile elements, or {@link UnknownPatientException} when the EMR has no such patient: what a
+     * summary shows, and all that a call which only needs the patient to exist reads.
+     */
+    Patient requirePatientProfile(String patientId) {
+        return patientProfileResource(patientId).orElseThrow(UnknownPatientException::new);
+    }
+
     Optional<PatientProfile> patientProfile(String patientId) {
-        return patient(patientId).map(PatientMapping::profile);
+        return patientProfileResource(patientId).map(PatientMapping::profile);
     }
 
     boolean verifyPatient(String patientId, String birthDate) {
         if (!FhirIds.isValid(patientId) || birthDate == null || birthDate.isBlank()) {
             return false;
         }
-        return patient(patientId)
+        return patientProfileResource(patientId)
                 .map(p -> p.hasBirthDateElement()
                         && birthDate.equals(p.getBirthDateElement().getValueAsString()))
                 .orElse(false);

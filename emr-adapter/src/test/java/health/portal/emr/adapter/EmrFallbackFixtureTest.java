@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An EMR with less than the sandbox (the fixture server: no $lastn, no _sort, no _include): the adapter asks the long
@@ -41,6 +43,40 @@ class EmrFallbackFixtureTest {
         HealthSummary second = emr.healthSummary("synthea-1");
         assertThat(second).isEqualTo(first);
         assertThat(server.paths).filteredOn("/Observation/$lastn"::equals).hasSize(1);
+    }
+
+    @Test
+    void aServerThatIgnoresElementsAnswersTheWholePatientAndTheSummaryShowsTheSame() {
+        HealthSummary summary = emr.healthSummary("synthea-1");
+        // the fixture server answers every read whole, whatever _elements asks
+        assertThat(summary.getPatient().getFamilyName()).isEqualTo("Rohan584");
+        assertThat(summary.getPatient().getBirthDate()).isEqualTo("1980-03-04");
+        assertThat(patientReadQueries()).singleElement().asString().contains("_elements=");
+    }
+
+    @Test
+    void aServerThatRefusesElementsIsAskedForTheWholePatientAndNotAskedAgain() {
+        server.refusedParameters.add("_elements");
+        HealthSummary first = emr.healthSummary("synthea-1");
+        HealthSummary second = emr.healthSummary("synthea-1");
+        assertThat(first.getPatient().getFamilyName()).isEqualTo("Rohan584");
+        assertThat(second).isEqualTo(first);
+        // refused once, then the whole resource: three reads of the patient for two summaries, not four
+        assertThat(patientReadQueries())
+                .hasSize(3)
+                .satisfies(q -> assertThat(q.get(0)).contains("_elements="))
+                .satisfies(q -> assertThat(q.subList(1, 3))
+                        .allSatisfy(rest -> assertThat(rest).doesNotContain("_elements")));
+    }
+
+    private List<String> patientReadQueries() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < server.paths.size(); i++) {
+            if (server.paths.get(i).equals("/Patient/synthea-1")) {
+                out.add(server.queries.get(i));
+            }
+        }
+        return out;
     }
 
     @Test

@@ -5,16 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.gclient.ReferenceClientParam;
+import health.portal.emr.adapter.mapping.ClinicalMapping;
 import health.portal.emr.adapter.mapping.ObservationMapping;
+import health.portal.emr.adapter.mapping.PatientMapping;
 import health.portal.emr.sandbox.EmrSandbox;
 import health.portal.emr.sandbox.requests.RequestLog;
 import health.portal.proto.records.v1.HealthSummary;
 import health.portal.proto.records.v1.LabReport;
 import health.portal.proto.records.v1.LabResult;
 import health.portal.proto.records.v1.Visit;
+import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Immunization;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
@@ -120,6 +128,87 @@ class EmrReadCostTest {
                         "/fhir/Immunization",
                         "/fhir/Observation/$lastn");
         assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void theSummaryAsksForTheElementsItShowsAndShowsWhatTheWholeResourcesShow() {
+        EmrClient emr = newClient();
+        for (String id : patients) {
+            sandbox.requests().clear();
+            HealthSummary s = emr.healthSummary(id);
+            // all but $lastn (a handful of vital signs, whole), the refused _include (whole: it would cut the included
+            // Medications too) and the reads of the Medications it did not bring
+            assertThat(fhirRequests())
+                    .filteredOn(e -> e.status() == 200
+                            && !e.path().startsWith("/fhir/Observation")
+                            && !e.path().startsWith("/fhir/Medication/"))
+                    .hasSize(5)
+                    .allSatisfy(e -> assertThat(String.valueOf(e.query())).contains("_elements="));
+            Patient whole = raw.read().resource(Patient.class).withId(id).execute();
+            assertThat(s.getPatient()).as("profile of %s", id).isEqualTo(PatientMapping.profile(whole));
+            assertThat(s.getAllergiesList())
+                    .as("allergies of %s", id)
+                    .containsExactlyInAnyOrderElementsOf(whole(AllergyIntolerance.class, id).stream()
+                            .map(ClinicalMapping::allergy)
+                            .toList());
+            assertThat(s.getProblemsList())
+                    .as("problems of %s", id)
+                    .containsExactlyInAnyOrderElementsOf(whole(Condition.class, id).stream()
+                            .map(ClinicalMapping::problem)
+                            .toList());
+            assertThat(s.getMedicationsList())
+                    .as("medications of %s", id)
+                    .containsExactlyInAnyOrderElementsOf(whole(MedicationRequest.class, id).stream()
+                            .map(EmrReadCostTest::withMedication)
+                            .map(ClinicalMapping::medication)
+                            .toList());
+            assertThat(s.getImmunizationsList())
+                    .as("immunizations of %s", id)
+                    .containsExactlyInAnyOrderElementsOf(whole(Immunization.class, id).stream()
+                            .map(ClinicalMapping::immunization)
+                            .toList());
+        }
+        // the sandbox, as HAPI's server does, answers the listed elements only: less to encode and to parse
+        String withIdentifiers = patients.stream()
+                .filter(id ->
+                        raw.read().resource(Patient.class).withId(id).execute().hasIdentifier())
+                .findFirst()
+                .orElseThrow();
+        Patient subset = raw.read()
+                .resource(Patient.class)
+                .withId(withIdentifiers)
+                .elementsSubset(PatientMapping.ELEMENTS.toArray(String[]::new))
+                .execute();
+        assertThat(subset.hasName()).isTrue();
+        assertThat(subset.hasIdentifier() || subset.hasExtension() || subset.hasAddress() || subset.hasText())
+                .isFalse();
+    }
+
+    /** The patient's resources of a type, whole, as the sandbox answers them without _elements. */
+    private static <T extends Resource> List<T> whole(Class<T> type, String patientId) {
+        return all(raw.search()
+                        .forResource(type)
+                        .where(new ReferenceClientParam("patient").hasId(patientId))
+                        .count(500)
+                        .returnBundle(Bundle.class)
+                        .execute())
+                .stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
+    }
+
+    private static MedicationRequest withMedication(MedicationRequest r) {
+        if (r.hasMedicationReference()) {
+            r.getMedicationReference()
+                    .setResource(raw.read()
+                            .resource(Medication.class)
+                            .withId(r.getMedicationReference()
+                                    .getReferenceElement()
+                                    .getIdPart())
+                            .execute());
+        }
+        return r;
     }
 
     @Test

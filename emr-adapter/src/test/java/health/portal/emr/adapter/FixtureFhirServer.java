@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +46,11 @@ final class FixtureFhirServer implements AutoCloseable {
     final AtomicInteger requests = new AtomicInteger();
     final List<String> paths = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** Each request's query string ("" when none), in step with {@link #paths}. */
+    final List<String> queries = new CopyOnWriteArrayList<>();
+    /** Query parameters answered with 400, as a server that does not support them does. */
+    final Set<String> refusedParameters = ConcurrentHashMap.newKeySet();
+
     volatile String requiredBearer;
     volatile long slowMillis = 3000;
 
@@ -67,6 +75,7 @@ final class FixtureFhirServer implements AutoCloseable {
         requests.incrementAndGet();
         String path = ex.getRequestURI().getPath().substring("/fhir".length());
         paths.add(path);
+        queries.add(String.valueOf(Objects.requireNonNullElse(ex.getRequestURI().getRawQuery(), "")));
         authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
         try (ex) {
             if (requiredBearer != null
@@ -95,6 +104,10 @@ final class FixtureFhirServer implements AutoCloseable {
             }
             String[] parts = path.replaceFirst("^/", "").split("/");
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            if (query.keySet().stream().anyMatch(refusedParameters::contains)) {
+                send(ex, 400, "application/fhir+json", outcome("parameter not supported"));
+                return;
+            }
             if (parts.length == 2) {
                 Resource found = resources.stream()
                         .filter(r -> r.fhirType().equals(parts[0])

@@ -20,6 +20,23 @@ import java.util.List;
 /** AllergyIntolerance, Condition, MedicationRequest and Immunization -> the health summary's items. */
 public final class ClinicalMapping {
 
+    // The elements each mapping below reads, which the adapter asks the EMR for alone (FHIR _elements): Synthea's
+    // resources carry about a third more (category, verificationStatus, encounter, location, reasons) that the
+    // summary does not show. Each list keeps the reference to the patient, which the compartment check reads. A test
+    // maps every sandbox patient's summary both ways.
+
+    /** What {@link #allergy} reads, and the patient. */
+    public static final List<String> ALLERGY_ELEMENTS =
+            List.of("patient", "code", "clinicalStatus", "criticality", "recordedDate", "reaction");
+    /** What {@link #problem} reads, and the subject. */
+    public static final List<String> PROBLEM_ELEMENTS =
+            List.of("subject", "code", "clinicalStatus", "onset", "abatement", "recordedDate");
+    /** What {@link #medication} reads, and the subject. */
+    public static final List<String> MEDICATION_ELEMENTS =
+            List.of("subject", "status", "authoredOn", "requester", "medication", "dosageInstruction");
+    /** What {@link #immunization} reads, and the patient. */
+    public static final List<String> IMMUNIZATION_ELEMENTS = List.of("patient", "vaccineCode", "status", "occurrence");
+
     private ClinicalMapping() {}
 
     public static Allergy allergy(AllergyIntolerance a) {

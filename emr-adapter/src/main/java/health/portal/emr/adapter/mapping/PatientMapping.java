@@ -5,10 +5,17 @@ import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** US Core Patient -> PatientProfile (no clinical content). */
 public final class PatientMapping {
+
+    /**
+     * The elements of a Patient that {@link #profile} reads (and the birth date the portal checks at enrollment): the
+     * adapter asks the EMR for these only (FHIR {@code _elements}). A test maps every fixture patient both ways.
+     */
+    public static final List<String> ELEMENTS = List.of("name", "birthDate", "gender");
 
     private PatientMapping() {}
 

@@ -10,6 +10,7 @@ import health.portal.proto.records.v1.PatientProfile;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Encounter;
@@ -17,7 +18,9 @@ import org.hl7.fhir.r4.model.Immunization;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +57,75 @@ class MappingTest {
         assertThat(p.getFamilyName()).isEqualTo("Rohan584");
         assertThat(p.getBirthDate()).isEqualTo("1980-03-04");
         assertThat(p.getSex()).isEqualTo("male");
+    }
+
+    @Test
+    void patientProfileReadsOnlyTheElementsTheAdapterAsksFor() {
+        Patient whole = (Patient) synthea.get("synthea-1");
+        // what a server that honours _elements answers: the listed elements (with id and meta) only
+        var parser = FhirContext.forR4Cached().newJsonParser();
+        parser.setEncodeElements(
+                PatientMapping.ELEMENTS.stream().map(e -> "Patient." + e).collect(Collectors.toSet()));
+        Patient subset = FhirContext.forR4Cached()
+                .newJsonParser()
+                .parseResource(Patient.class, parser.encodeResourceToString(whole));
+        assertThat(subset.hasIdentifier()).isFalse();
+        assertThat(PatientMapping.profile(subset)).isEqualTo(PatientMapping.profile(whole));
+    }
+
+    @Test
+    void summaryItemsReadOnlyTheElementsTheAdapterAsksFor() {
+        // every choice element in its other form too, and an onset that is not the recorded date (in Synthea it is)
+        Condition onset = (Condition) synthea.get("cond-1").copy();
+        onset.setRecordedDateElement(new DateTimeType("2011-01-01"));
+        Condition period = (Condition) synthea.get("cond-2").copy();
+        period.setOnset(new Period().setStartElement(new DateTimeType("2018-05-02")));
+        period.setAbatement(new Period().setEndElement(new DateTimeType("2019-02-03")));
+        org.hl7.fhir.r4.model.Immunization inWords =
+                (org.hl7.fhir.r4.model.Immunization) synthea.get("imm-1").copy();
+        inWords.setOccurrence(new StringType("spring 2019"));
+        MedicationRequest byReference = (MedicationRequest) synthea.get("med-2").copy();
+        for (Resource r : synthea.values()) {
+            switch (r) {
+                case AllergyIntolerance a ->
+                    assertThat(ClinicalMapping.allergy(subset(a, ClinicalMapping.ALLERGY_ELEMENTS)))
+                            .isEqualTo(ClinicalMapping.allergy(a));
+                case MedicationRequest m -> {
+                    // the Medication the adapter resolved stays resolved (another test resolves med-2's)
+                    MedicationRequest cut = subset(m, ClinicalMapping.MEDICATION_ELEMENTS);
+                    if (m.hasMedicationReference()) {
+                        cut.getMedicationReference()
+                                .setResource(m.getMedicationReference().getResource());
+                    }
+                    assertThat(ClinicalMapping.medication(cut)).isEqualTo(ClinicalMapping.medication(m));
+                }
+                default -> {}
+            }
+        }
+        for (Condition c : java.util.List.of((Condition) synthea.get("cond-1"), onset, period)) {
+            assertThat(ClinicalMapping.problem(subset(c, ClinicalMapping.PROBLEM_ELEMENTS)))
+                    .isEqualTo(ClinicalMapping.problem(c));
+        }
+        assertThat(ClinicalMapping.problem(onset).getOnsetDate()).isEqualTo("2010-03-14");
+        for (var i : java.util.List.of((org.hl7.fhir.r4.model.Immunization) synthea.get("imm-1"), inWords)) {
+            assertThat(ClinicalMapping.immunization(subset(i, ClinicalMapping.IMMUNIZATION_ELEMENTS)))
+                    .isEqualTo(ClinicalMapping.immunization(i));
+        }
+        assertThat(subset(byReference, ClinicalMapping.MEDICATION_ELEMENTS).hasMedicationReference())
+                .isTrue();
+    }
+
+    /** What a server that honours _elements answers (HAPI's server encodes with these same parser settings). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Resource> T subset(T whole, java.util.List<String> elements) {
+        var parser = FhirContext.forR4Cached().newJsonParser();
+        parser.setEncodeElements(
+                elements.stream().map(e -> whole.fhirType() + "." + e).collect(Collectors.toSet()));
+        T subset = (T) FhirContext.forR4Cached()
+                .newJsonParser()
+                .parseResource(whole.getClass(), parser.encodeResourceToString(whole));
+        assertThat(subset.getMeta().getTag()).as("marked as a subset").isNotEmpty();
+        return subset;
     }
 
     @Test
