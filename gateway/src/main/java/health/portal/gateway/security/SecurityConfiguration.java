@@ -5,6 +5,7 @@ import health.portal.gateway.audit.SecurityEvents;
 import health.portal.platform.problem.Problems;
 import health.portal.platform.problem.reactive.ReactiveProblems;
 import health.portal.platform.security.PortalTokens;
+import health.portal.platform.security.VerifiedTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -243,7 +244,9 @@ class SecurityConfiguration {
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 PortalTokens.validator(properties.issuerUri(), List.of(properties.audience())),
                 new JwtTimestampValidator(tokens.clockSkew())));
-        return tokens.cacheSize() > 0 ? new CachingJwtDecoder(decoder, tokens.cacheSize(), Clock.systemUTC()) : decoder;
+        return tokens.cacheSize() > 0
+                ? new CachingJwtDecoder(decoder, new VerifiedTokens(tokens.cacheSize(), Clock.systemUTC()))
+                : decoder;
     }
 
     /**
