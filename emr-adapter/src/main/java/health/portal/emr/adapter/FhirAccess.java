@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -139,6 +141,39 @@ final class FhirAccess {
             }
         }
         return readOrEmpty(type, id);
+    }
+
+    /**
+     * The resources by id (those the EMR has; a missing or deleted one is left out), read {@code atOnce} at a time
+     * through {@link #all}: a list that an EMR could not give in one search (a patient's Medications when it ignores
+     * or refuses the _include) can hold hundreds, and one after another they took seconds.
+     */
+    <T extends Resource> Map<String, T> readAllOrEmpty(Class<T> type, List<String> ids, int atOnce) {
+        Semaphore permits = new Semaphore(atOnce);
+        List<Supplier<?>> reads = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            reads.add(() -> {
+                try {
+                    permits.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("EMR reads abandoned");
+                }
+                try {
+                    return readOrEmpty(type, id).orElse(null);
+                } finally {
+                    permits.release();
+                }
+            });
+        }
+        List<Object> read = all(reads);
+        Map<String, T> out = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (type.isInstance(read.get(i))) {
+                out.put(ids.get(i), type.cast(read.get(i)));
+            }
+        }
+        return out;
     }
 
     CapabilityStatement capabilities() {
@@ -339,7 +374,9 @@ final class FhirAccess {
             Thread.currentThread().interrupt();
             throw new CancellationException("EMR reads abandoned");
         } finally {
-            drops.forEach(list -> list.forEach(Runnable::run));
+            // reads within a read (all() nested) pass theirs on to the outer caller's thread
+            List<Runnable> outer = deferredDrops.get();
+            drops.forEach(list -> list.forEach(outer != null ? outer::add : Runnable::run));
         }
         if (failure != null) {
             throw failure;

@@ -31,6 +31,8 @@ record HealthSummaries(FhirAccess access, ResourceReads reads) {
 
     /** FHIR R4's "last n observations" operation: the latest of each code in one request. */
     static final String LASTN = "Observation/$lastn";
+    /** Medications read by id at once for one summary: as many as the summary's own reads. */
+    static final int MEDICATION_READS_AT_ONCE = 6;
 
     HealthSummary healthSummary(String patientId) {
         // checked before anything is sent: the searches below go out together with the patient's read
@@ -88,23 +90,32 @@ record HealthSummaries(FhirAccess access, ResourceReads reads) {
                 MedicationRequest.INCLUDE_MEDICATION,
                 included,
                 ClinicalMapping.MEDICATION_ELEMENTS);
+        Map<String, Medication> read =
+                access.readAllOrEmpty(Medication.class, notIncluded(requests, included), MEDICATION_READS_AT_ONCE);
         for (MedicationRequest r : requests) {
             if (r.hasMedicationReference() && r.getMedicationReference().getResource() == null) {
                 String medId = r.getMedicationReference().getReferenceElement().getIdPart();
-                Resource med = included.get("Medication/" + medId);
-                if (med == null && FhirIds.isValid(medId)) {
-                    // the EMR ignored _include: read it (once per distinct medication)
-                    med = access.readOrEmpty(Medication.class, medId).orElse(null);
-                    if (med != null) {
-                        included.put("Medication/" + medId, med);
-                    }
-                }
+                Resource med = included.getOrDefault("Medication/" + medId, read.get(medId));
                 if (med instanceof Medication) {
                     r.getMedicationReference().setResource(med);
                 }
             }
         }
         return requests;
+    }
+
+    /**
+     * The Medications the requests refer to that the EMR did not include (it ignored or refused _include), once each:
+     * read by id. Synthea writes one Medication per request, so a patient with years of refills has hundreds.
+     */
+    private static List<String> notIncluded(List<MedicationRequest> requests, Map<String, Resource> included) {
+        return requests.stream()
+                .filter(r ->
+                        r.hasMedicationReference() && r.getMedicationReference().getResource() == null)
+                .map(r -> r.getMedicationReference().getReferenceElement().getIdPart())
+                .filter(id -> FhirIds.isValid(id) && !included.containsKey("Medication/" + id))
+                .distinct()
+                .toList();
     }
 
     /**

@@ -212,6 +212,54 @@ class EmrReadCostTest {
     }
 
     @Test
+    void theMedicationsTheEmrDidNotIncludeAreReadSeveralAtOnce() {
+        // among all the sandbox's patients, the one with the most (Synthea writes a Medication per request)
+        String id =
+                all(raw.search()
+                                .forResource(Patient.class)
+                                .count(500)
+                                .returnBundle(Bundle.class)
+                                .execute())
+                        .stream()
+                        .map(p -> p.getIdElement().getIdPart())
+                        .max(Comparator.comparingInt(
+                                p -> medicationReferences(p).size()))
+                        .orElseThrow();
+        int references = medicationReferences(id).size();
+        assertThat(references).isGreaterThan(2);
+        EmrClient emr = newClient();
+        emr.healthSummary(id); // learns the refused include
+        sandbox.requests().clear();
+        sandbox.faults().delayEveryAnswer(Duration.ofMillis(100));
+        emr.healthSummary(id);
+        List<RequestLog.Entry> reads = fhirRequests().stream()
+                .filter(e -> e.path().startsWith("/fhir/Medication/"))
+                .toList();
+        // each once; one after another they took references x 100 ms
+        assertThat(reads).hasSize(references);
+        assertThat(mostAtOnce(reads)).isBetween(2, Math.min(references, HealthSummaries.MEDICATION_READS_AT_ONCE));
+    }
+
+    private static java.util.Set<String> medicationReferences(String patientId) {
+        return whole(MedicationRequest.class, patientId).stream()
+                .filter(MedicationRequest::hasMedicationReference)
+                .map(r -> r.getMedicationReference().getReferenceElement().getIdPart())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** The most requests the EMR was answering at one moment. */
+    private static int mostAtOnce(List<RequestLog.Entry> requests) {
+        int most = 0;
+        for (RequestLog.Entry e : requests) {
+            long at = e.receivedNanos();
+            most = Math.max(most, (int) requests.stream()
+                    .filter(o -> o.receivedNanos() <= at && o.answeredNanos() > at)
+                    .count());
+        }
+        return most;
+    }
+
+    @Test
     void theSummarysReadsAreSentTogether() {
         EmrClient emr = newClient();
         emr.healthSummary("demo-sam"); // learns the refused include
