@@ -35,9 +35,11 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -346,15 +348,35 @@ public final class RecordsBenchmark {
                 parameters.maxRequests(),
                 client -> {
                     String patientId = patients.get(client % patients.size());
+                    Set<String> medications = new LinkedHashSet<>();
                     for (String read : SummaryReads.forPatient(patientId)) {
-                        HttpResponse<byte[]> response = clients.get(client)
+                        for (String url = fhirBase + read; url != null; ) {
+                            HttpResponse<String> response = clients.get(client)
+                                    .send(
+                                            HttpRequest.newBuilder(URI.create(url))
+                                                    .timeout(Duration.ofSeconds(30))
+                                                    .header("Accept", "application/fhir+json")
+                                                    .GET()
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() != 200) {
+                                return "HTTP " + response.statusCode();
+                            }
+                            if (read.startsWith("/MedicationRequest")) {
+                                medications.addAll(SummaryReads.medicationReads(response.body()));
+                            }
+                            url = SummaryReads.nextPage(response.body()).orElse(null);
+                        }
+                    }
+                    for (String read : medications) {
+                        HttpResponse<Void> response = clients.get(client)
                                 .send(
                                         HttpRequest.newBuilder(URI.create(fhirBase + read))
                                                 .timeout(Duration.ofSeconds(30))
                                                 .header("Accept", "application/fhir+json")
                                                 .GET()
                                                 .build(),
-                                        HttpResponse.BodyHandlers.ofByteArray());
+                                        HttpResponse.BodyHandlers.discarding());
                         if (response.statusCode() != 200) {
                             return "HTTP " + response.statusCode();
                         }
@@ -460,8 +482,10 @@ public final class RecordsBenchmark {
                                 + "of history) and clones of them computed on read, plus the 2 demo patients.",
                         "Row 1, the EMR's own limit: the FHIR requests the adapter sends for one summary ("
                                 + String.join(", ", SummaryReads.forPatient("{id}"))
-                                + "), sent by each client one after the other straight to the sandbox (HTTP/1.1 "
-                                + "keep-alive); one measured request is one summary's reads.",
+                                + ", each search to its last page, then /Medication/{id} once for each Medication the "
+                                + "MedicationRequests refer to, as the adapter reads them when the EMR refuses its "
+                                + "_include), sent by each client one after the other straight to the sandbox "
+                                + "(HTTP/1.1 keep-alive); one measured request is one summary's reads.",
                         "Row 2: gRPC `GetHealthSummary` straight to records-service (plaintext on loopback, as "
                                 + "the launcher runs it) with the `records-client` service token, one channel "
                                 + "(HTTP/2) shared by the clients; records-service checks the token, audits to "

@@ -1,6 +1,9 @@
 package health.portal.benchmarks.records;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The FHIR requests emr-adapter sends the EMR for one health summary (HealthSummaries), as the sandbox receives
@@ -16,14 +19,37 @@ final class SummaryReads {
         return List.of(
                 // each with the elements the summary shows (PatientMapping.ELEMENTS, ClinicalMapping.*_ELEMENTS)
                 "/Patient/" + patientId + "?_elements=name,birthDate,gender",
-                "/AllergyIntolerance?patient=" + patientId
+                "/AllergyIntolerance?patient=" + patientId + "&_count=100"
                         + "&_elements=patient,code,clinicalStatus,criticality,recordedDate,reaction",
-                "/Condition?patient=" + patientId
+                "/Condition?patient=" + patientId + "&_count=100"
                         + "&_elements=subject,code,clinicalStatus,onset,abatement,recordedDate",
-                "/MedicationRequest?patient=" + patientId
+                "/MedicationRequest?patient=" + patientId + "&_count=100"
                         + "&_elements=subject,status,authoredOn,requester,medication,dosageInstruction",
-                "/Immunization?patient=" + patientId + "&_elements=patient,vaccineCode,status,occurrence",
+                "/Immunization?patient=" + patientId + "&_count=100&_elements=patient,vaccineCode,status,occurrence",
                 // the latest of each vital sign (HealthSummaries.LASTN), not their whole history
                 "/Observation/$lastn?patient=" + patientId + "&category=vital-signs&max=1");
+    }
+
+    private static final Pattern NEXT =
+            Pattern.compile("\"relation\"\\s*:\\s*\"next\"\\s*,\\s*\"url\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern MEDICATION =
+            Pattern.compile("\"reference\"\\s*:\\s*\"Medication/([A-Za-z0-9.\\-]{1,64})\"");
+
+    /** A search page's next link, as the adapter follows it (read by pattern: the client's parsing is not the EMR's). */
+    static Optional<String> nextPage(String bundle) {
+        Matcher m = NEXT.matcher(bundle);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /**
+     * The Medications a page of MedicationRequests refers to: the sandbox refuses the adapter's _include, so the
+     * adapter reads each by id once, and so does the benchmark (Synthea writes one Medication per request).
+     */
+    static List<String> medicationReads(String bundle) {
+        return MEDICATION
+                .matcher(bundle)
+                .results()
+                .map(m -> "/Medication/" + m.group(1))
+                .toList();
     }
 }
