@@ -120,27 +120,39 @@ final class FhirAccess {
      * the whole resource, which reads the same; one that refuses it (remembered) is asked for the whole resource.
      */
     <T extends Resource> Optional<T> readOrEmpty(Class<T> type, String id, List<String> elements) {
-        String feature = type.getSimpleName() + "?_elements";
-        if (!unsupported.has(feature)) {
-            try {
-                return Optional.ofNullable(guard.read("read " + type.getSimpleName(), () -> {
-                    try {
-                        return client.read()
-                                .resource(type)
-                                .withId(id)
-                                .elementsSubset(elements.toArray(String[]::new))
-                                .execute();
-                    } catch (ResourceNotFoundException | ResourceGoneException e) {
-                        return null;
-                    }
-                }));
-            } catch (EmrUnavailableException | EmrInvalidDataException e) {
-                throw e;
-            } catch (EmrException e) {
-                unsupported.remember(feature, e);
-            }
+        return withFeature(
+                        type.getSimpleName() + "?_elements",
+                        () -> Optional.ofNullable(guard.read("read " + type.getSimpleName(), () -> {
+                            try {
+                                return client.read()
+                                        .resource(type)
+                                        .withId(id)
+                                        .elementsSubset(elements.toArray(String[]::new))
+                                        .execute();
+                            } catch (ResourceNotFoundException | ResourceGoneException e) {
+                                return null;
+                            }
+                        })))
+                .orElseGet(() -> readOrEmpty(type, id));
+    }
+
+    /**
+     * The attempt's answer, or empty when this EMR refused the feature before (remembered) or refuses it now (400 and
+     * the like; then remembered): the caller asks another way. An outage or an answer that is not FHIR is thrown, as
+     * it would be without the feature.
+     */
+    private <R> Optional<R> withFeature(String feature, Supplier<R> attempt) {
+        if (unsupported.has(feature)) {
+            return Optional.empty();
         }
-        return readOrEmpty(type, id);
+        try {
+            return Optional.of(attempt.get());
+        } catch (EmrUnavailableException | EmrInvalidDataException e) {
+            throw e;
+        } catch (EmrException e) {
+            unsupported.remember(feature, e);
+            return Optional.empty();
+        }
     }
 
     /**
@@ -248,26 +260,21 @@ final class FhirAccess {
             int wanted,
             Predicate<T> keep) {
         String sortKey = type.getSimpleName() + "?_sort=-" + sortParam;
-        if (unsupported.has(sortKey)) {
-            return Optional.empty();
-        }
         String op = "search " + type.getSimpleName() + " (newest)";
-        Bundle first;
-        try {
-            // never more per page than the setting asks: the EMR's own limit and the operator's choice
-            first = firstPageOrWithoutInclude(
-                    op,
-                    type,
-                    patientId,
-                    extra,
-                    include,
-                    sortParam,
-                    Math.min(wanted, settings.searchPageSize()),
-                    List.of());
-        } catch (EmrUnavailableException | EmrInvalidDataException e) {
-            throw e;
-        } catch (EmrException e) {
-            unsupported.remember(sortKey, e);
+        // never more per page than the setting asks: the EMR's own limit and the operator's choice
+        Bundle first = withFeature(
+                        sortKey,
+                        () -> firstPageOrWithoutInclude(
+                                op,
+                                type,
+                                patientId,
+                                extra,
+                                include,
+                                sortParam,
+                                Math.min(wanted, settings.searchPageSize()),
+                                List.of()))
+                .orElse(null);
+        if (first == null) {
             return Optional.empty();
         }
         Bundle.BundleLinkComponent self = first.getLink(Bundle.LINK_SELF);
@@ -306,22 +313,17 @@ final class FhirAccess {
      * the caller asks another way.
      */
     <T extends Resource> Optional<List<T>> searchByUrl(Class<T> type, String feature, String url, String patientId) {
-        if (unsupported.has(feature)) {
-            return Optional.empty();
-        }
         String op = "search " + feature;
-        Bundle first;
-        try {
-            first = guard.read(
-                    op,
-                    () -> client.search()
-                            .byUrl(settings.baseUrl() + "/" + url)
-                            .returnBundle(Bundle.class)
-                            .execute());
-        } catch (EmrUnavailableException | EmrInvalidDataException e) {
-            throw e;
-        } catch (EmrException e) {
-            unsupported.remember(feature, e);
+        Bundle first = withFeature(
+                        feature,
+                        () -> guard.read(
+                                op,
+                                () -> client.search()
+                                        .byUrl(settings.baseUrl() + "/" + url)
+                                        .returnBundle(Bundle.class)
+                                        .execute()))
+                .orElse(null);
+        if (first == null) {
             return Optional.empty();
         }
         List<T> out = new ArrayList<>();
@@ -414,19 +416,14 @@ final class FhirAccess {
             String sortParam,
             int count,
             List<String> elements) {
-        String includeKey = include == null ? null : type.getSimpleName() + "?_include=" + include.getValue();
-        if (include == null || unsupported.has(includeKey)) {
-            return firstPageOfElements(op, type, patientId, extra, sortParam, count, elements);
-        }
-        try {
-            return firstPage(op, q -> q.forResource(type), patientId, extra, include, sortParam, count, List.of());
-        } catch (EmrUnavailableException | EmrInvalidDataException e) {
-            throw e;
-        } catch (EmrException e) {
-            // search without; the callers resolve the rest
-            unsupported.remember(includeKey, e);
-            return firstPageOfElements(op, type, patientId, extra, sortParam, count, elements);
-        }
+        Optional<Bundle> included = include == null
+                ? Optional.empty()
+                : withFeature(
+                        type.getSimpleName() + "?_include=" + include.getValue(),
+                        () -> firstPage(
+                                op, q -> q.forResource(type), patientId, extra, include, sortParam, count, List.of()));
+        // without: the callers resolve the rest
+        return included.orElseGet(() -> firstPageOfElements(op, type, patientId, extra, sortParam, count, elements));
     }
 
     /** The first page with only the elements (none: whole resources), or whole when this EMR refused _elements. */
@@ -438,17 +435,14 @@ final class FhirAccess {
             String sortParam,
             int count,
             List<String> elements) {
-        String elementsKey = type.getSimpleName() + "?_elements";
-        if (!elements.isEmpty() && !unsupported.has(elementsKey)) {
-            try {
-                return firstPage(op, q -> q.forResource(type), patientId, extra, null, sortParam, count, elements);
-            } catch (EmrUnavailableException | EmrInvalidDataException e) {
-                throw e;
-            } catch (EmrException e) {
-                unsupported.remember(elementsKey, e);
-            }
-        }
-        return firstPage(op, q -> q.forResource(type), patientId, extra, null, sortParam, count, List.of());
+        Optional<Bundle> subset = elements.isEmpty()
+                ? Optional.empty()
+                : withFeature(
+                        type.getSimpleName() + "?_elements",
+                        () -> firstPage(
+                                op, q -> q.forResource(type), patientId, extra, null, sortParam, count, elements));
+        return subset.orElseGet(
+                () -> firstPage(op, q -> q.forResource(type), patientId, extra, null, sortParam, count, List.of()));
     }
 
     /** The patient's resources of a type known only by name, to the last page. */
