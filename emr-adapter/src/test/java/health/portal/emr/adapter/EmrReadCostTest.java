@@ -260,6 +260,20 @@ class EmrReadCostTest {
     }
 
     @Test
+    void neverMoreRequestsAreOutThanTheAdapterHasConnectionsAndTheRestWaitTheirTurn() {
+        EmrClient emr =
+                new EmrClient(EmrSettings.defaults(sandbox.fhirBaseUrl()).withMaxConnections(2));
+        emr.healthSummary("demo-sam"); // learns the refused include
+        HealthSummary unhurried = emr.healthSummary("demo-alex");
+        sandbox.requests().clear();
+        sandbox.faults().delayEveryAnswer(Duration.ofMillis(200));
+        HealthSummary summary = emr.healthSummary("demo-alex");
+        assertThat(fhirRequests()).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(mostAtOnce(fhirRequests())).isEqualTo(2);
+        assertThat(summary).isEqualTo(unhurried);
+    }
+
+    @Test
     void theSummarysReadsAreSentTogether() {
         EmrClient emr = newClient();
         emr.healthSummary("demo-sam"); // learns the refused include
