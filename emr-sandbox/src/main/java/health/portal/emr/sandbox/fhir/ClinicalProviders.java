@@ -4,6 +4,7 @@ import ca.uhn.fhir.model.valueset.BundleTypeEnum;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.RequiredParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Sort;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
@@ -13,9 +14,12 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenAndListParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.portal.emr.sandbox.store.FhirStore;
 import health.portal.emr.sandbox.store.ResourceView;
+import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Condition;
@@ -36,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Read and search for the clinical and directory resource types (Patient and the writable types live apart). */
 final class ClinicalProviders {
@@ -126,6 +131,20 @@ final class ClinicalProviders {
     static final class Medications extends BaseProvider<Medication> {
         Medications(FhirStore store) {
             super(store, Medication.class);
+        }
+
+        /**
+         * Medications by id, a list in one request ({@code _id=a,b,c}): how a client that does not use _include
+         * fetches the Medications a page of MedicationRequests refers to. Unknown ids are left out.
+         */
+        @Search
+        public IBundleProvider byId(@RequiredParam(name = IAnyResource.SP_RES_ID) TokenOrListParam ids) {
+            return result(ids.getValuesAsQueryTokens().stream()
+                    .map(TokenParam::getValue)
+                    .distinct()
+                    .map(id -> store.read(typeName(), id))
+                    .flatMap(Optional::stream)
+                    .toList());
         }
     }
 
