@@ -9,10 +9,12 @@ import ca.uhn.fhir.rest.gclient.ICriterion;
 import ca.uhn.fhir.rest.gclient.IQuery;
 import ca.uhn.fhir.rest.gclient.IUntypedQuery;
 import ca.uhn.fhir.rest.gclient.ReferenceClientParam;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.portal.emr.adapter.smart.BearerTokenInterceptor;
 import health.portal.emr.adapter.smart.SmartBackendAuth;
+import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -153,6 +156,49 @@ final class FhirAccess {
             unsupported.remember(feature, e);
             return Optional.empty();
         }
+    }
+
+    /**
+     * The resources by id (those the EMR has; a missing or deleted one is left out), searched by {@code _id} in lists
+     * of up to {@code perSearch}, those lists at once: a few requests for a patient's hundreds of Medications. What a
+     * search did not bring (an EMR that refuses the search, remembered, or ignores the parameter and answers others)
+     * is read one by one ({@link #readAllOrEmpty}).
+     */
+    <T extends Resource> Map<String, T> findAllById(Class<T> type, List<String> ids, int perSearch, int atOnce) {
+        List<Supplier<?>> searches = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += perSearch) {
+            List<String> list = ids.subList(from, Math.min(ids.size(), from + perSearch));
+            searches.add(() -> withFeature(
+                            type.getSimpleName() + "?_id",
+                            () -> guard.read(
+                                    "search " + type.getSimpleName() + " by id",
+                                    () -> client.search()
+                                            .forResource(type)
+                                            .where(new TokenClientParam(IAnyResource.SP_RES_ID)
+                                                    .exactly()
+                                                    .codes(list))
+                                            .count(list.size())
+                                            .returnBundle(Bundle.class)
+                                            .execute()))
+                    .orElse(null));
+        }
+        Set<String> wanted = Set.copyOf(ids);
+        Map<String, T> out = new LinkedHashMap<>();
+        for (Object page : all(searches)) {
+            if (page instanceof Bundle bundle) {
+                for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+                    String id = e.getResource() == null
+                            ? null
+                            : e.getResource().getIdElement().getIdPart();
+                    if (type.isInstance(e.getResource()) && wanted.contains(id)) {
+                        out.putIfAbsent(id, type.cast(e.getResource()));
+                    }
+                }
+            }
+        }
+        List<String> missing = ids.stream().filter(id -> !out.containsKey(id)).toList();
+        out.putAll(readAllOrEmpty(type, missing, atOnce));
+        return out;
     }
 
     /**

@@ -31,7 +31,9 @@ record HealthSummaries(FhirAccess access, ResourceReads reads) {
 
     /** FHIR R4's "last n observations" operation: the latest of each code in one request. */
     static final String LASTN = "Observation/$lastn";
-    /** Medications read by id at once for one summary: as many as the summary's own reads. */
+    /** Medications asked by id in one search (about 2 KB of URL): 259 for the sandbox's largest history. */
+    static final int MEDICATIONS_PER_SEARCH = 50;
+    /** Medications read by id at once for one summary, from an EMR without that search: as many as its own reads. */
     static final int MEDICATION_READS_AT_ONCE = 6;
 
     HealthSummary healthSummary(String patientId) {
@@ -90,8 +92,8 @@ record HealthSummaries(FhirAccess access, ResourceReads reads) {
                 MedicationRequest.INCLUDE_MEDICATION,
                 included,
                 ClinicalMapping.MEDICATION_ELEMENTS);
-        Map<String, Medication> read =
-                access.readAllOrEmpty(Medication.class, notIncluded(requests, included), MEDICATION_READS_AT_ONCE);
+        Map<String, Medication> read = access.findAllById(
+                Medication.class, notIncluded(requests, included), MEDICATIONS_PER_SEARCH, MEDICATION_READS_AT_ONCE);
         for (MedicationRequest r : requests) {
             if (r.hasMedicationReference() && r.getMedicationReference().getResource() == null) {
                 String medId = r.getMedicationReference().getReferenceElement().getIdPart();
@@ -105,8 +107,8 @@ record HealthSummaries(FhirAccess access, ResourceReads reads) {
     }
 
     /**
-     * The Medications the requests refer to that the EMR did not include (it ignored or refused _include), once each:
-     * read by id. Synthea writes one Medication per request, so a patient with years of refills has hundreds.
+     * The Medications the requests refer to that the EMR did not include (it ignored or refused _include), once each,
+     * to be found by id. Synthea writes one Medication per request, so a patient with years of refills has hundreds.
      */
     private static List<String> notIncluded(List<MedicationRequest> requests, Map<String, Resource> included) {
         return requests.stream()

@@ -69,6 +69,20 @@ class EmrFallbackFixtureTest {
                         .allSatisfy(rest -> assertThat(rest).doesNotContain("_elements")));
     }
 
+    @Test
+    void fromAServerThatRefusesTheSearchByIdTheMedicationsAreReadOneByOne() {
+        // med-2 refers to Medication m-9, which the fixture server does not include
+        HealthSummary found = emr.healthSummary("synthea-1");
+        assertThat(server.paths).contains("/Medication").doesNotContain("/Medication/m-9");
+        server.refusedParameters.add("_id");
+        server.paths.clear();
+        server.queries.clear();
+        HealthSummary read = emr.healthSummary("synthea-1");
+        assertThat(server.paths).contains("/Medication/m-9");
+        assertThat(read.getMedicationsList()).extracting(m -> m.getName()).contains("Acetaminophen 325 MG Oral Tablet");
+        assertThat(read).isEqualTo(found);
+    }
+
     private List<String> patientReadQueries() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < server.paths.size(); i++) {

@@ -137,11 +137,11 @@ class EmrReadCostTest {
             sandbox.requests().clear();
             HealthSummary s = emr.healthSummary(id);
             // all but $lastn (a handful of vital signs, whole), the refused _include (whole: it would cut the included
-            // Medications too) and the reads of the Medications it did not bring
+            // Medications too) and the search for the Medications it did not bring
             assertThat(fhirRequests())
                     .filteredOn(e -> e.status() == 200
                             && !e.path().startsWith("/fhir/Observation")
-                            && !e.path().startsWith("/fhir/Medication/"))
+                            && !e.path().equals("/fhir/Medication"))
                     .hasSize(5)
                     .allSatisfy(e -> assertThat(String.valueOf(e.query())).contains("_elements="));
             Patient whole = raw.read().resource(Patient.class).withId(id).execute();
@@ -212,7 +212,7 @@ class EmrReadCostTest {
     }
 
     @Test
-    void theMedicationsTheEmrDidNotIncludeAreReadSeveralAtOnce() {
+    void theMedicationsTheEmrDidNotIncludeAreSearchedByIdInOneRequest() {
         // among all the sandbox's patients, the one with the most (Synthea writes a Medication per request)
         String id =
                 all(raw.search()
@@ -225,19 +225,28 @@ class EmrReadCostTest {
                         .max(Comparator.comparingInt(
                                 p -> medicationReferences(p).size()))
                         .orElseThrow();
-        int references = medicationReferences(id).size();
-        assertThat(references).isGreaterThan(2);
+        java.util.Set<String> references = medicationReferences(id);
+        assertThat(references).hasSizeGreaterThan(2).hasSizeLessThanOrEqualTo(HealthSummaries.MEDICATIONS_PER_SEARCH);
         EmrClient emr = newClient();
         emr.healthSummary(id); // learns the refused include
         sandbox.requests().clear();
-        sandbox.faults().delayEveryAnswer(Duration.ofMillis(100));
-        emr.healthSummary(id);
-        List<RequestLog.Entry> reads = fhirRequests().stream()
-                .filter(e -> e.path().startsWith("/fhir/Medication/"))
-                .toList();
-        // each once; one after another they took references x 100 ms
-        assertThat(reads).hasSize(references);
-        assertThat(mostAtOnce(reads)).isBetween(2, Math.min(references, HealthSummaries.MEDICATION_READS_AT_ONCE));
+        HealthSummary summary = emr.healthSummary(id);
+        // one search instead of a read each
+        assertThat(fhirRequests())
+                .filteredOn(e ->
+                        e.path().startsWith("/fhir/Medication") && !e.path().startsWith("/fhir/MedicationRequest"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.path()).isEqualTo("/fhir/Medication");
+                    assertThat(java.net.URLDecoder.decode(e.query(), java.nio.charset.StandardCharsets.UTF_8))
+                            .contains(references);
+                });
+        // every one of them resolved: the names are the Medications' own
+        assertThat(summary.getMedicationsList())
+                .containsExactlyInAnyOrderElementsOf(whole(MedicationRequest.class, id).stream()
+                        .map(EmrReadCostTest::withMedication)
+                        .map(ClinicalMapping::medication)
+                        .toList());
     }
 
     private static java.util.Set<String> medicationReferences(String patientId) {
