@@ -363,12 +363,12 @@ public final class RecordsBenchmark {
                                 return "HTTP " + response.statusCode();
                             }
                             if (read.startsWith("/MedicationRequest")) {
-                                medications.addAll(SummaryReads.medicationReads(response.body()));
+                                medications.addAll(SummaryReads.medicationIds(response.body()));
                             }
                             url = SummaryReads.nextPage(response.body()).orElse(null);
                         }
                     }
-                    for (String read : medications) {
+                    for (String read : SummaryReads.medicationSearches(List.copyOf(medications))) {
                         HttpResponse<Void> response = clients.get(client)
                                 .send(
                                         HttpRequest.newBuilder(URI.create(fhirBase + read))
@@ -482,9 +482,9 @@ public final class RecordsBenchmark {
                                 + "of history) and clones of them computed on read, plus the 2 demo patients.",
                         "Row 1, the EMR's own limit: the FHIR requests the adapter sends for one summary ("
                                 + String.join(", ", SummaryReads.forPatient("{id}"))
-                                + ", each search to its last page, then /Medication/{id} once for each Medication the "
-                                + "MedicationRequests refer to, as the adapter reads them when the EMR refuses its "
-                                + "_include), sent by each client one after the other straight to the sandbox "
+                                + ", each search to its last page, then /Medication?_id={ids} for the Medications the "
+                                + "MedicationRequests refer to, 50 ids a search, as the adapter finds them when the EMR "
+                                + "refuses its _include), sent by each client one after the other straight to the sandbox "
                                 + "(HTTP/1.1 keep-alive); one measured request is one summary's reads.",
                         "Row 2: gRPC `GetHealthSummary` straight to records-service (plaintext on loopback, as "
                                 + "the launcher runs it) with the `records-client` service token, one channel "

@@ -1,5 +1,6 @@
 package health.portal.benchmarks.records;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -30,6 +31,7 @@ final class SummaryReads {
                 "/Observation/$lastn?patient=" + patientId + "&category=vital-signs&max=1");
     }
 
+    private static final int MEDICATIONS_PER_SEARCH = 50;
     private static final Pattern NEXT =
             Pattern.compile("\"relation\"\\s*:\\s*\"next\"\\s*,\\s*\"url\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern MEDICATION =
@@ -43,13 +45,19 @@ final class SummaryReads {
 
     /**
      * The Medications a page of MedicationRequests refers to: the sandbox refuses the adapter's _include, so the
-     * adapter reads each by id once, and so does the benchmark (Synthea writes one Medication per request).
+     * adapter finds them by id (Synthea writes one Medication per request), and so does the benchmark.
      */
-    static List<String> medicationReads(String bundle) {
-        return MEDICATION
-                .matcher(bundle)
-                .results()
-                .map(m -> "/Medication/" + m.group(1))
-                .toList();
+    static List<String> medicationIds(String bundle) {
+        return MEDICATION.matcher(bundle).results().map(m -> m.group(1)).toList();
+    }
+
+    /** The searches by id the adapter sends for these Medications (HealthSummaries.MEDICATIONS_PER_SEARCH each). */
+    static List<String> medicationSearches(List<String> ids) {
+        List<String> searches = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += MEDICATIONS_PER_SEARCH) {
+            List<String> list = ids.subList(from, Math.min(ids.size(), from + MEDICATIONS_PER_SEARCH));
+            searches.add("/Medication?_id=" + String.join(",", list) + "&_count=" + list.size());
+        }
+        return searches;
     }
 }

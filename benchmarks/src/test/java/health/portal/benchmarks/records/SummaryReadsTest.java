@@ -23,7 +23,13 @@ class SummaryReadsTest {
         String json = FhirContext.forR4Cached().newJsonParser().encodeResourceToString(page);
 
         assertThat(SummaryReads.nextPage(json)).hasValue("http://127.0.0.1:1/fhir?_getpages=abc&_getpagesoffset=100");
-        assertThat(SummaryReads.medicationReads(json)).containsExactly("/Medication/m-1", "/Medication/m-2-c3");
+        assertThat(SummaryReads.medicationIds(json)).containsExactly("m-1", "m-2-c3");
+        assertThat(SummaryReads.medicationSearches(java.util.stream.IntStream.range(0, 51)
+                        .mapToObj(i -> "m" + i)
+                        .toList()))
+                .hasSize(2)
+                .last()
+                .isEqualTo("/Medication?_id=m50&_count=1");
         assertThat(SummaryReads.nextPage(
                         FhirContext.forR4Cached().newJsonParser().encodeResourceToString(new Bundle())))
                 .isEmpty();
