@@ -351,14 +351,8 @@ public final class RecordsBenchmark {
                     Set<String> medications = new LinkedHashSet<>();
                     for (String read : SummaryReads.forPatient(patientId)) {
                         for (String url = fhirBase + read; url != null; ) {
-                            HttpResponse<String> response = clients.get(client)
-                                    .send(
-                                            HttpRequest.newBuilder(URI.create(url))
-                                                    .timeout(Duration.ofSeconds(30))
-                                                    .header("Accept", "application/fhir+json")
-                                                    .GET()
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> response =
+                                    clients.get(client).send(fhirGet(url), HttpResponse.BodyHandlers.ofString());
                             if (response.statusCode() != 200) {
                                 return "HTTP " + response.statusCode();
                             }
@@ -370,19 +364,21 @@ public final class RecordsBenchmark {
                     }
                     for (String read : SummaryReads.medicationSearches(List.copyOf(medications))) {
                         HttpResponse<Void> response = clients.get(client)
-                                .send(
-                                        HttpRequest.newBuilder(URI.create(fhirBase + read))
-                                                .timeout(Duration.ofSeconds(30))
-                                                .header("Accept", "application/fhir+json")
-                                                .GET()
-                                                .build(),
-                                        HttpResponse.BodyHandlers.discarding());
+                                .send(fhirGet(fhirBase + read), HttpResponse.BodyHandlers.discarding());
                         if (response.statusCode() != 200) {
                             return "HTTP " + response.statusCode();
                         }
                     }
                     return null;
                 });
+    }
+
+    private static HttpRequest fhirGet(String url) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/fhir+json")
+                .GET()
+                .build();
     }
 
     private static LoadResult grpcSummaries(
