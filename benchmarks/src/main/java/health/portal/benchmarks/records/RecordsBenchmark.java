@@ -106,8 +106,8 @@ public final class RecordsBenchmark {
                         "gateway",
                         gatewayArguments,
                         // not part of the summary path: its search of every patient's changes by
-                        // _lastUpdated over the sandbox's 9,750 clones (computed on read) times out, and its
-                        // failures open the EMR circuit that the patients' reads share (a known defect)
+                        // _lastUpdated over the sandbox's 9,750 clones (computed on read) times out and would
+                        // take the EMR's time from the summaries measured
                         "records-service",
                         List.of("--records.new-information.enabled=false")));
         long begin = System.nanoTime();

@@ -26,10 +26,12 @@ public final class ChangeFeed {
     private static final int MAX_PAGES = 50; // one pass reads at most this much; the next pass goes on from there
 
     private final FhirAccess access;
+    private final EmrGuard guard;
     private final PatientCompartment compartment;
 
-    ChangeFeed(FhirAccess access) {
+    ChangeFeed(FhirAccess access, EmrGuard guard) {
         this.access = access;
+        this.guard = guard;
         this.compartment = new PatientCompartment(access.fhirContext());
     }
 
@@ -59,20 +61,19 @@ public final class ChangeFeed {
             throw new IllegalArgumentException("no change feed for " + type);
         }
         String op = "search " + type + " by _lastUpdated";
-        Bundle page = access.guard()
-                .read(
-                        op,
-                        () -> access.client()
-                                .search()
-                                .forResource(type)
-                                .where(new DateClientParam("_lastUpdated")
-                                        .afterOrEquals()
-                                        .millis(Date.from(since)))
-                                .sort()
-                                .ascending("_lastUpdated")
-                                .count(access.settings().searchPageSize())
-                                .returnBundle(Bundle.class)
-                                .execute());
+        Bundle page = guard.read(
+                op,
+                () -> access.client()
+                        .search()
+                        .forResource(type)
+                        .where(new DateClientParam("_lastUpdated")
+                                .afterOrEquals()
+                                .millis(Date.from(since)))
+                        .sort()
+                        .ascending("_lastUpdated")
+                        .count(access.settings().searchPageSize())
+                        .returnBundle(Bundle.class)
+                        .execute());
         List<Change> changes = new ArrayList<>();
         for (int n = 0; page != null && n < MAX_PAGES; n++) {
             page.getEntry().stream()
@@ -85,13 +86,9 @@ public final class ChangeFeed {
             page = current.getLink(Bundle.LINK_NEXT) == null
                             || current.getEntry().isEmpty()
                     ? null
-                    : access.guard()
-                            .read(
-                                    op + " (next page)",
-                                    () -> access.client()
-                                            .loadPage()
-                                            .next(current)
-                                            .execute());
+                    : guard.read(
+                            op + " (next page)",
+                            () -> access.client().loadPage().next(current).execute());
         }
         return changes;
     }

@@ -52,6 +52,7 @@ public class EmrClient {
     private final CareTeams careTeams;
     private final Messages messages;
     private final Billing billing;
+    private final ChangeFeed changes;
 
     public EmrClient(EmrSettings settings) {
         this(settings, ForeignResourceListener.NONE);
@@ -68,15 +69,19 @@ public class EmrClient {
         this.careTeams = new CareTeams(access, reads);
         this.messages = new Messages(access, reads);
         this.billing = new Billing(access, reads);
+        this.changes = new ChangeFeed(access, access.guard().withOwnCircuit("emr-changes"));
     }
 
     public EmrGuard guard() {
         return access.guard();
     }
 
-    /** Changes across all patients by {@code _lastUpdated}, for EMRs without Subscriptions. */
+    /**
+     * Changes across all patients by {@code _lastUpdated}, for EMRs without Subscriptions; behind a circuit of its own
+     * (sharing the connections), so that its failures do not stop patients' reads.
+     */
     public ChangeFeed changes() {
-        return new ChangeFeed(access);
+        return changes;
     }
 
     public FhirContext fhirContext() {

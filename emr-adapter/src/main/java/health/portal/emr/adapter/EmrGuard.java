@@ -20,11 +20,13 @@ import java.util.function.Supplier;
 
 /**
  * Wraps every HTTP exchange with the EMR: translates HAPI's exceptions into the adapter's typed ones, retries reads
- * with exponential backoff, and keeps one circuit breaker so that an EMR outage fails fast instead of piling up
- * threads that wait for timeouts.
+ * with exponential backoff, and keeps a circuit breaker so that an EMR outage fails fast instead of piling up
+ * threads that wait for timeouts (one for patients' reads and writes, one per background use, see
+ * {@link #withOwnCircuit}).
  */
 public final class EmrGuard {
 
+    private final EmrSettings settings;
     private final CircuitBreaker circuitBreaker;
     private final Retry readRetry;
     /**
@@ -39,7 +41,12 @@ public final class EmrGuard {
     private final Duration connectionWait;
 
     public EmrGuard(EmrSettings settings) {
-        this.connections = new Semaphore(settings.maxConnections(), true);
+        this(settings, new Semaphore(settings.maxConnections(), true), "emr");
+    }
+
+    private EmrGuard(EmrSettings settings, Semaphore connections, String name) {
+        this.settings = settings;
+        this.connections = connections;
         // as long as the pool itself waits for a connection (FhirAccess: the connection request timeout)
         this.connectionWait = settings.connectTimeout();
         CircuitBreakerConfig cbConfig = CircuitBreakerConfig.custom()
@@ -53,14 +60,23 @@ public final class EmrGuard {
                 // only an outage counts against the EMR; a 404 or a malformed answer is no reason to stop calling
                 .recordException(e -> e instanceof EmrUnavailableException)
                 .build();
-        this.circuitBreaker = CircuitBreaker.of("emr", cbConfig);
+        this.circuitBreaker = CircuitBreaker.of(name, cbConfig);
         RetryConfig retryConfig = RetryConfig.custom()
                 .maxAttempts(settings.readAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.retryBackoff(), 2.0))
                 .retryOnException(e -> e instanceof EmrUnavailableException u && !u.circuitOpen())
                 .failAfterMaxAttempts(false)
                 .build();
-        this.readRetry = Retry.of("emr-read", retryConfig);
+        this.readRetry = Retry.of(name + "-read", retryConfig);
+    }
+
+    /**
+     * A guard of the same connections with a circuit of its own, for background work such as the change feed: its
+     * searches across all patients are the EMR's heaviest and the first to time out under load, and they must not open
+     * the circuit that patients' reads go through (nor an open one stop the feed from finding out the EMR is back).
+     */
+    EmrGuard withOwnCircuit(String name) {
+        return new EmrGuard(settings, connections, name);
     }
 
     /** A read: safe to repeat, so retried on outage. */

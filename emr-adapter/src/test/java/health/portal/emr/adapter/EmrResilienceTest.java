@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 
 /** Outage behaviour against an endpoint that fails on demand: typed errors, bounded time, a circuit that opens and heals. */
 class EmrResilienceTest {
@@ -59,6 +60,29 @@ class EmrResilienceTest {
                 .ignoreExceptions()
                 .untilAsserted(() -> assertThat(emr.patientProfile("synthea-1")).isPresent());
         assertThat(emr.guard().circuitState()).isNotEqualTo(CircuitBreaker.State.OPEN);
+    }
+
+    @Test
+    void theChangeFeedFailingOpensItsOwnCircuitNotThePatientsOne() {
+        EmrClient emr = client(Duration.ofSeconds(30));
+        server.failingParameters.add("_lastUpdated");
+        ChangeFeed feed = emr.changes();
+
+        assertThatThrownBy(() -> feed.since("DiagnosticReport", Instant.EPOCH))
+                .isInstanceOf(EmrUnavailableException.class);
+        assertThatThrownBy(() -> feed.since("DiagnosticReport", Instant.EPOCH))
+                .isInstanceOf(EmrUnavailableException.class);
+        int sent = server.requests.get();
+        assertThatThrownBy(() -> feed.since("DiagnosticReport", Instant.EPOCH))
+                .as("the feed's circuit is open: it stops asking")
+                .isInstanceOfSatisfying(
+                        EmrUnavailableException.class,
+                        e -> assertThat(e.circuitOpen()).isTrue());
+        assertThat(server.requests.get()).isEqualTo(sent);
+
+        assertThat(emr.guard().circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(emr.patientProfile("synthea-1")).as("patients' reads go on").isPresent();
+        assertThat(emr.healthSummary("synthea-1").getPatient().getFamilyName()).isEqualTo("Rohan584");
     }
 
     @Test

@@ -50,6 +50,8 @@ final class FixtureFhirServer implements AutoCloseable {
     final List<String> queries = new CopyOnWriteArrayList<>();
     /** Query parameters answered with 400, as a server that does not support them does. */
     final Set<String> refusedParameters = ConcurrentHashMap.newKeySet();
+    /** Query parameters answered with 500, as a server that cannot cope with those searches does. */
+    final Set<String> failingParameters = ConcurrentHashMap.newKeySet();
 
     volatile String requiredBearer;
     volatile long slowMillis = 3000;
@@ -104,6 +106,10 @@ final class FixtureFhirServer implements AutoCloseable {
             }
             String[] parts = path.replaceFirst("^/", "").split("/");
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            if (query.keySet().stream().anyMatch(failingParameters::contains)) {
+                send(ex, 500, "application/fhir+json", outcome("search too expensive"));
+                return;
+            }
             if (query.keySet().stream().anyMatch(refusedParameters::contains)) {
                 send(ex, 400, "application/fhir+json", outcome("parameter not supported"));
                 return;
