@@ -29,7 +29,7 @@ class BillingPageTest extends GatewayTestBase {
         TestUser user = patient("bill-page");
         String statementId = BillingStandIn.statementId(user.patientId());
         try (Chromium chromium = Chromium.launch()) {
-            Page page = signedIn(chromium, user);
+            Page page = signedIn(chromium, user, "#billing:not([hidden])");
             page.waitForSelector("#billing-accounts .billing-account");
             page.waitForSelector("#billing-statements tr.statement");
             chromium.screenshot(page, "billing-summary");
@@ -89,23 +89,5 @@ class BillingPageTest extends GatewayTestBase {
             page.waitForSelector("#billing-summary-area:not([hidden])");
             assertThat(page.textContent("#billing-paperless-state")).startsWith("Paperless billing is on");
         }
-    }
-
-    private Page signedIn(Chromium chromium, TestUser user) {
-        Page page = chromium.newPage();
-        page.navigate("https://localhost:" + port + "/");
-        page.click("#sign-in");
-        page.fill("#username", user.username());
-        page.fill("#password", user.password());
-        page.click("#kc-login");
-        page.waitForURL("https://localhost:" + port + "/**");
-        try {
-            // Keycloak's pages and the first calls of a fresh session take a while on a shared machine
-            page.waitForSelector("#billing:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(90_000));
-        } catch (com.microsoft.playwright.PlaywrightException notShown) {
-            chromium.screenshot(page, "signed-in-without-billing-" + user.username());
-            throw notShown;
-        }
-        return page;
     }
 }

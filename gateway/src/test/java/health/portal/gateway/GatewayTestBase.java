@@ -1,7 +1,11 @@
 package health.portal.gateway;
 
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
 import health.portal.gateway.tls.GeneratedCertificate;
 import health.portal.gateway.tls.HttpsRedirectServer;
+import health.portal.infra.browser.Chromium;
 import health.portal.infra.kafka.KafkaBroker;
 import health.portal.infra.keycloak.BrowserSignIn;
 import health.portal.infra.keycloak.KeycloakServer;
@@ -34,6 +38,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One gateway for all test classes (one Spring context), in front of a real Keycloak, Redis and Kafka, a local
@@ -87,6 +92,8 @@ abstract class GatewayTestBase {
     static final String OPERATOR_PASSWORD = "operator-" + UUID.randomUUID();
 
     private static final Map<String, TestUser> USERS = new ConcurrentHashMap<>();
+
+    private static final AtomicInteger COMPUTERS = new AtomicInteger();
 
     /** The current terms of use of these tests, as identity-service would publish them. */
     static final String TERMS_VERSION = "gw-terms-1";
@@ -222,6 +229,37 @@ abstract class GatewayTestBase {
             request.header("Authorization", "Bearer " + bearer);
         }
         return send(client(), request.GET().build());
+    }
+
+    /**
+     * A browser profile at a computer of its own: its requests name their own client address through the trusted-proxy
+     * header, as {@link PortalBrowser}'s do. Without it every test's browser is 127.0.0.1, and the sign-ins of a fast
+     * machine's minute share one address budget ({@link #ADDRESS_LIMIT} requests not signed in) and meet 429s.
+     */
+    static BrowserContext computer(Chromium chromium) {
+        BrowserContext context = chromium.newContext();
+        int n = COMPUTERS.incrementAndGet();
+        context.setExtraHTTPHeaders(Map.of("X-Forwarded-For", "198.18." + n / 250 + "." + (n % 250 + 1)));
+        return context;
+    }
+
+    /** A patient signed in at a computer of their own, on the portal page once {@code shown} is visible. */
+    Page signedIn(Chromium chromium, TestUser user, String shown) {
+        Page page = computer(chromium).newPage();
+        page.navigate("https://localhost:" + port + "/");
+        page.click("#sign-in");
+        page.fill("#username", user.username());
+        page.fill("#password", user.password());
+        page.click("#kc-login");
+        page.waitForURL("https://localhost:" + port + "/**");
+        try {
+            // Keycloak's pages and the first calls of a fresh session take a while on a shared machine
+            page.waitForSelector(shown, new Page.WaitForSelectorOptions().setTimeout(90_000));
+        } catch (PlaywrightException notShown) {
+            chromium.screenshot(page, "signed-in-without-" + shown.replaceAll("[^a-z]+", "-") + user.username());
+            throw notShown;
+        }
+        return page;
     }
 
     /** A request to the management port with the operator's HTTP Basic credential. */

@@ -35,7 +35,7 @@ class MessagesPageTest extends GatewayTestBase {
     void aPatientWritesToTheCareTeamAndReadsTheAnswerAsText() throws IOException {
         TestUser user = patient("msg-page");
         try (Chromium chromium = Chromium.launch()) {
-            Page page = signedIn(chromium, user);
+            Page page = signedIn(chromium, user, "#messages:not([hidden])");
             page.waitForSelector("#thread-list .thread");
             assertThat(page.textContent("#thread-list"))
                     .contains("Your flu shot")
@@ -133,7 +133,7 @@ class MessagesPageTest extends GatewayTestBase {
     void aPatientAnswersASurveyFinishesALessonAndTurnsSurveysOff() {
         TestUser user = patient("msg-surveys");
         try (Chromium chromium = Chromium.launch()) {
-            Page page = signedIn(chromium, user);
+            Page page = signedIn(chromium, user, "#messages:not([hidden])");
             page.waitForSelector("#assignment-list .assignment");
             page.waitForSelector("#pref-surveys:not([disabled])");
             assertThat(page.isChecked("#pref-surveys")).isTrue();
@@ -177,24 +177,6 @@ class MessagesPageTest extends GatewayTestBase {
                     .as("the choice was saved")
                     .isFalse();
         }
-    }
-
-    private Page signedIn(Chromium chromium, TestUser user) {
-        Page page = chromium.newPage();
-        page.navigate("https://localhost:" + port + "/");
-        page.click("#sign-in");
-        page.fill("#username", user.username());
-        page.fill("#password", user.password());
-        page.click("#kc-login");
-        page.waitForURL("https://localhost:" + port + "/**");
-        try {
-            // Keycloak's pages and the first calls of a fresh session take a while on a shared machine
-            page.waitForSelector("#messages:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(90_000));
-        } catch (com.microsoft.playwright.PlaywrightException notShown) {
-            chromium.screenshot(page, "signed-in-without-messages-" + user.username());
-            throw notShown;
-        }
-        return page;
     }
 
     private static final String NOTE = "Blood pressure 128/82, 131/85\n";

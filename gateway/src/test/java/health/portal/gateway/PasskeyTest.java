@@ -43,7 +43,7 @@ class PasskeyTest extends GatewayTestBase {
         TestUser user = patient("passkey");
         String portal = "https://localhost:" + port;
         try (Chromium chromium = Chromium.launch()) {
-            BrowserContext context = chromium.newContext();
+            BrowserContext context = computer(chromium);
             Page page = context.newPage();
             // Keycloak's pages on a machine shared with other builds can take longer than Playwright's 30 s
             page.setDefaultTimeout(90_000);

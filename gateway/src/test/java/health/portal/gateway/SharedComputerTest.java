@@ -57,7 +57,7 @@ class SharedComputerTest extends GatewayTestBase {
     @Test
     void redisHoldsNothingReadableOfASignedInPatient() throws Exception {
         TestUser user = patient("at-rest");
-        BrowserContext computer = chromium.newContext();
+        BrowserContext computer = computer(chromium);
         Page page = computer.newPage();
         signInAndSeeTheRecord(page, user, "at-rest-signed-in");
 
@@ -101,7 +101,7 @@ class SharedComputerTest extends GatewayTestBase {
     @Test
     void afterTheIdleTimeoutTheNextPersonMustEnterAPassword() throws Exception {
         TestUser user = patient("shared-computer");
-        BrowserContext computer = chromium.newContext();
+        BrowserContext computer = computer(chromium);
         Page page = computer.newPage();
         signInAndSeeTheRecord(page, user, "shared-1-signed-in");
         assertThat(KeycloakAdmin.userSessions(KEYCLOAK, user.userId())).hasSize(1);
@@ -132,7 +132,7 @@ class SharedComputerTest extends GatewayTestBase {
     @Test
     void evenWithKeycloaksSessionStillAliveASignInAsksForThePassword() {
         TestUser user = patient("still-alive");
-        BrowserContext computer = chromium.newContext();
+        BrowserContext computer = computer(chromium);
         Page page = computer.newPage();
         signInAndSeeTheRecord(page, user, "alive-1-signed-in");
         // the portal's cookie is gone (the browser was closed, a timeout the gateway could not report to Keycloak),

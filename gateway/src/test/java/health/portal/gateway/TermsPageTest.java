@@ -19,7 +19,7 @@ class TermsPageTest extends GatewayTestBase {
         KeycloakAdmin.allowGatewayOrigin(KEYCLOAK, "https://localhost:" + port);
         TestUser user = patientWithoutTerms("terms-page");
         try (Chromium chromium = Chromium.launch()) {
-            Page page = chromium.newPage();
+            Page page = computer(chromium).newPage();
             page.navigate("https://localhost:" + port + "/");
             page.click("#sign-in");
             page.fill("#username", user.username());
