@@ -84,7 +84,7 @@
     for (const section of ['signed-out', 'terms-required', 'summary']) {
       $(section).hidden = section !== id;
     }
-    for (const section of ['areas', 'messages', 'questionnaires', 'billing']) {
+    for (const section of ['areas', 'appointments', 'messages', 'questionnaires', 'billing']) {
       $(section).hidden = id !== 'summary';
     }
   }
@@ -381,7 +381,8 @@
   /** A list answer: a bare array, or the array under {@code field}. */
   const listOf = (answer, field) => (Array.isArray(answer) ? answer : (answer && answer[field]) || []);
 
-  // for the area scripts loaded after this one (portal-messages.js, portal-questionnaires.js, portal-billing.js)
+  // for the area scripts loaded after this one (portal-messages.js, portal-questionnaires.js, portal-billing.js,
+  // portal-appointments.js)
   window.portal = Object.freeze({
     call,
     messageFor,

@@ -27,6 +27,7 @@ class PortalPageTest extends GatewayTestBase {
             "/portal/portal-messages.js", "text/javascript",
             "/portal/portal-questionnaires.js", "text/javascript",
             "/portal/portal-billing.js", "text/javascript",
+            "/portal/portal-appointments.js", "text/javascript",
             "/portal/portal.css", "text/css",
             "/favicon.ico", "image/x-icon");
 
@@ -106,11 +107,15 @@ class PortalPageTest extends GatewayTestBase {
         assertThat(browserGet("/portal/portal-billing.js").body())
                 .contains("'/api/billing/summary'")
                 .contains("'/api/billing/paperless'");
+        assertThat(browserGet("/portal/portal-appointments.js").body())
+                .contains("'/api/records/appointments'")
+                .contains("telemedicineNotice");
         for (String file : new String[] {
             "/portal/portal.js",
             "/portal/portal-messages.js",
             "/portal/portal-questionnaires.js",
-            "/portal/portal-billing.js"
+            "/portal/portal-billing.js",
+            "/portal/portal-appointments.js"
         }) {
             assertNothingRenderedAsMarkupOrStored(browserGet(file).body());
         }

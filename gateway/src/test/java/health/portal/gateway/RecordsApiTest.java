@@ -58,6 +58,21 @@ class RecordsApiTest extends GatewayTestBase {
     }
 
     @Test
+    void aTelemedicineAppointmentCarriesItsLimitationsForTheApp() {
+        String token = mobileToken(patient("records"));
+        JsonNode appointments =
+                JSON.readTree(get("/api/records/appointments", token).body()).path("appointments");
+        assertThat(appointments).hasSize(2);
+        assertThat(appointments.get(0).path("telemedicine").asBoolean()).isTrue();
+        assertThat(appointments.get(0).path("telemedicineNotice").asString())
+                .isEqualTo(TestRecordsServer.TELEMEDICINE_NOTICE);
+        assertThat(appointments.get(1).path("telemedicine").asBoolean())
+                .as("in person")
+                .isFalse();
+        assertThat(appointments.get(1).path("telemedicineNotice").asString()).isEmpty();
+    }
+
+    @Test
     void pagingIsPassedOnAndValidated() {
         String token = mobileToken(patient("records"));
         assertThat(JSON.readTree(get("/api/records/labs?pageSize=1", token).body())
@@ -101,7 +116,7 @@ class RecordsApiTest extends GatewayTestBase {
         HttpResponse<String> slow = get("/api/records/documents/slow", token); // runs into the 2 s deadline
         assertProblem(slow, 503);
         assertThat(header(slow, "Retry-After")).matches("\\d+");
-        assertProblem(get("/api/records/appointments", token), 502);
+        assertProblem(get("/api/records/appointments?pageToken=unimplemented", token), 502);
         assertProblem(get("/api/records/documents/not%20an%20id", token), 400);
     }
 

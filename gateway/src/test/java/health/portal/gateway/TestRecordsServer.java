@@ -1,7 +1,10 @@
 package health.portal.gateway;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Timestamps;
 import health.portal.proto.records.v1.Allergy;
+import health.portal.proto.records.v1.Appointment;
+import health.portal.proto.records.v1.AppointmentPage;
 import health.portal.proto.records.v1.Document;
 import health.portal.proto.records.v1.DocumentContent;
 import health.portal.proto.records.v1.DocumentPage;
@@ -29,6 +32,7 @@ import io.grpc.stub.StreamObserver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +49,10 @@ final class TestRecordsServer {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     final AtomicReference<String> lastAuthorization = new AtomicReference<>();
+
+    /** What records-service sends with a telemedicine appointment (emr-adapter's Telemedicine.NOTICE). */
+    static final String TELEMEDICINE_NOTICE = "This is a telemedicine visit, by video or telephone. Its limitations: "
+            + "conditions that a complete physical exam would find may not be picked up.";
 
     static final Metadata.Key<String> TRACEPARENT = Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -127,7 +135,38 @@ final class TestRecordsServer {
             response.onCompleted();
         }
 
-        // ListAppointments is left unimplemented on purpose: the gateway must map UNIMPLEMENTED to 502.
+        /** An in-person appointment and a telemedicine one; the page token "unimplemented" answers UNIMPLEMENTED. */
+        @Override
+        public void listAppointments(PagedPatientRequest request, StreamObserver<AppointmentPage> response) {
+            lastPatientId.set(request.getPatientId());
+            if (request.getPageToken().equals("unimplemented")) {
+                // as a records-service without the method: the gateway must map it to 502
+                response.onError(Status.UNIMPLEMENTED.asRuntimeException());
+                return;
+            }
+            response.onNext(AppointmentPage.newBuilder()
+                    .addAppointments(Appointment.newBuilder()
+                            .setId("ap-video")
+                            .setDescription("Home blood pressure readings review")
+                            .setServiceType("Video visit")
+                            .setStatus("booked")
+                            .setStart(Timestamps.fromMillis(
+                                    Instant.parse("2027-01-14T20:00:00Z").toEpochMilli()))
+                            .addParticipants("Dr. Jordan Morgan")
+                            .setTelemedicine(true)
+                            .setTelemedicineNotice(TELEMEDICINE_NOTICE))
+                    .addAppointments(Appointment.newBuilder()
+                            .setId("ap-clinic")
+                            .setDescription("Blood pressure and cholesterol follow-up")
+                            .setServiceType("Follow-up encounter")
+                            .setStatus("booked")
+                            .setStart(Timestamps.fromMillis(
+                                    Instant.parse("2027-01-07T14:30:00Z").toEpochMilli()))
+                            .addParticipants("Dr. Jordan Morgan")
+                            .addParticipants("Portal Health Clinic - Main Street"))
+                    .build());
+            response.onCompleted();
+        }
 
         @Override
         public void listDocuments(PagedPatientRequest request, StreamObserver<DocumentPage> response) {

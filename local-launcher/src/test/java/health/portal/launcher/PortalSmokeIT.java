@@ -108,6 +108,19 @@ class PortalSmokeIT {
     }
 
     @Test
+    void theDemoPatientsVideoVisitComesWithTheLimitationsOfATelemedicineVisit() throws Exception {
+        HttpResponse<String> appointments = get("/api/records/appointments", demoTokens.accessToken());
+
+        assertThat(appointments.statusCode()).isEqualTo(200);
+        // the sandbox's Appointment with service category VR, mapped by the adapter in records-service
+        assertThat(appointments.body())
+                .contains("\"id\":\"alex-appt-video-visit\"")
+                .contains("\"telemedicine\":true")
+                .contains("conditions that a complete physical exam would find may not be picked up");
+        assertNoStore(appointments);
+    }
+
+    @Test
     void recordsServiceGivesEachCallerOnlyWhatItMay() {
         PatientRequest alex =
                 PatientRequest.newBuilder().setPatientId(DemoPatient.PATIENT_ID).build();

@@ -147,8 +147,16 @@ class EmrSandboxTest {
     void demoPatientAppointmentsAndDocument() {
         var appointments = emr.appointments("demo-alex", 0, "").items();
         assertThat(appointments)
-                .hasSize(2)
+                .hasSize(3)
                 .allSatisfy(a -> assertThat(a.getParticipantsList()).doesNotContain("Alex Rivera"));
+        assertThat(appointments)
+                .filteredOn(a -> a.getTelemedicine())
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.getId()).isEqualTo("alex-appt-video-visit");
+                    assertThat(a.getServiceType()).isEqualTo("Video visit");
+                    assertThat(a.getTelemedicineNotice()).contains("complete physical exam");
+                });
         var docs = emr.documents("demo-alex", 0, "").items();
         assertThat(docs).extracting(d -> d.getTitle()).contains("Visit summary");
         var content = emr.document("demo-alex", "alex-doc-visit-summary").orElseThrow();

@@ -56,7 +56,7 @@ class DemoPatientsTest {
                 "Encounter",
                 4,
                 "Appointment",
-                2,
+                3,
                 "DocumentReference",
                 1);
         expected.forEach((type, count) -> assertThat(
@@ -110,7 +110,7 @@ class DemoPatientsTest {
                         .map(e -> (Appointment) e.getResource())
                         .toList();
         assertThat(appointments)
-                .hasSize(2)
+                .hasSize(3)
                 .allSatisfy(a -> assertThat(a.getStart()).isAfter(new Date()));
         assertThat(search("Appointment?actor=Practitioner/pcp-lee").getEntry())
                 .extracting(e -> e.getResource().getIdPart())

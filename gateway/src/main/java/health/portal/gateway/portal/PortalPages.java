@@ -46,6 +46,7 @@ class PortalPages {
         pages.put("/portal/portal-messages.js", Page.load("portal/portal-messages.js", JAVASCRIPT));
         pages.put("/portal/portal-questionnaires.js", Page.load("portal/portal-questionnaires.js", JAVASCRIPT));
         pages.put("/portal/portal-billing.js", Page.load("portal/portal-billing.js", JAVASCRIPT));
+        pages.put("/portal/portal-appointments.js", Page.load("portal/portal-appointments.js", JAVASCRIPT));
         pages.put("/portal/portal.css", Page.load("portal/portal.css", CSS));
         pages.put("/favicon.ico", Page.load("portal/favicon.ico", ICON));
         RouterFunctions.Builder routes = RouterFunctions.route();

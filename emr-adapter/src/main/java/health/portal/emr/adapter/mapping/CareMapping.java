@@ -74,6 +74,9 @@ public final class CareMapping {
         }
         Fhir.timestamp(a.getStart()).ifPresent(b::setStart);
         Fhir.timestamp(a.getEnd()).ifPresent(b::setEnd);
+        if (Telemedicine.isTelemedicine(a)) {
+            b.setTelemedicine(true).setTelemedicineNotice(Telemedicine.NOTICE);
+        }
         for (org.hl7.fhir.r4.model.Appointment.AppointmentParticipantComponent p : a.getParticipant()) {
             Reference actor = p.getActor();
             // the patient knows they take part; list the others (clinicians, rooms)

@@ -329,5 +329,41 @@ class MappingTest {
         assertThat(m.getServiceType()).isEqualTo("General practice");
         assertThat(m.getParticipantsList()).containsExactly("Dr. Lee");
         assertThat(m.getStart().getSeconds()).isEqualTo(1767261600L);
+        assertThat(m.getTelemedicine()).as("in person").isFalse();
+        assertThat(m.getTelemedicineNotice()).isEmpty();
+    }
+
+    @Test
+    void aTelemedicineAppointmentCarriesTheNoticeHoweverTheEmrMarksIt() {
+        var byCategory = new org.hl7.fhir.r4.model.Appointment();
+        byCategory
+                .addServiceCategory()
+                .addCoding(new org.hl7.fhir.r4.model.Coding(Telemedicine.V3_ACT_CODE, "VR", "virtual"));
+        var byServiceType = new org.hl7.fhir.r4.model.Appointment();
+        byServiceType
+                .addServiceType()
+                .addCoding(new org.hl7.fhir.r4.model.Coding(Telemedicine.SNOMED, "448337001", null));
+        var byAppointmentType = new org.hl7.fhir.r4.model.Appointment();
+        byAppointmentType
+                .getAppointmentType()
+                .addCoding(new org.hl7.fhir.r4.model.Coding(Telemedicine.V3_ACT_CODE, "VR", null));
+        var byR5Element = new org.hl7.fhir.r4.model.Appointment();
+        byR5Element.addExtension().setUrl(Telemedicine.VIRTUAL_SERVICE);
+        for (var a : java.util.List.of(byCategory, byServiceType, byAppointmentType, byR5Element)) {
+            var m = CareMapping.appointment(a);
+            assertThat(m.getTelemedicine()).isTrue();
+            assertThat(m.getTelemedicineNotice())
+                    .contains("complete physical exam")
+                    .contains("lost connection or an interruption");
+        }
+
+        var inPerson = new org.hl7.fhir.r4.model.Appointment();
+        inPerson.addServiceCategory()
+                .addCoding(new org.hl7.fhir.r4.model.Coding(Telemedicine.V3_ACT_CODE, "AMB", "ambulatory"));
+        inPerson.addServiceType()
+                .addCoding(new org.hl7.fhir.r4.model.Coding(Telemedicine.SNOMED, "390906007", "Follow-up encounter"));
+        inPerson.getAppointmentType()
+                .addCoding(new org.hl7.fhir.r4.model.Coding("http://example.org/not-snomed", "448337001", null));
+        assertThat(CareMapping.appointment(inPerson).getTelemedicine()).isFalse();
     }
 }
