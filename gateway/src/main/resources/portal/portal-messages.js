@@ -1,9 +1,10 @@
 // Messages area of the portal page: the care team, composing, threads and replies (messaging-service/API.md).
-// Subjects, bodies and names come from the EMR and are written with textContent only: a body "<script>" is text.
+// Subjects, bodies and names come from the EMR and are written with textContent only: a body "<script>" is text; its
+// web addresses become links, those to other sites marked as such (portal.js textWithLinks).
 'use strict';
 
 (() => {
-  const { call, messageFor, setStatus, handled, element, listOf } = window.portal;
+  const { call, messageFor, setStatus, handled, element, textWithLinks, listOf } = window.portal;
   const $ = (id) => document.getElementById(id);
 
   const MAX_ATTACHMENTS = 3;
@@ -256,7 +257,7 @@
     if (message.subject) {
       item.append(element('p', 'message-subject', message.subject));
     }
-    item.append(element('p', 'message-body', message.body || ''));
+    item.append(textWithLinks('p', 'message-body', message.body || ''));
     const attachments = message.attachments || [];
     if (attachments.length > 0) {
       const list = element('ul', 'attachments');

@@ -3,7 +3,7 @@
 'use strict';
 
 (() => {
-  const { call, messageFor, setStatus, handled, dateOf, element, listOf } = window.portal;
+  const { call, messageFor, setStatus, handled, dateOf, element, textWithLinks, listOf } = window.portal;
   const $ = (id) => document.getElementById(id);
 
   const STATUS = { assigned: 'To do', completed: 'Done', declined: 'Declined' };
@@ -96,7 +96,7 @@
     wrapper.dataset.linkId = item.linkId;
     wrapper.dataset.type = item.type;
     if (item.type === 'display') {
-      wrapper.append(element('p', 'lesson-text', item.text));
+      wrapper.append(textWithLinks('p', 'lesson-text', item.text));
       return wrapper;
     }
     if (item.type === 'choice' || item.type === 'boolean') {

@@ -378,6 +378,57 @@
     return node;
   }
 
+  // web addresses in a text of the care team (a message, a lesson): http and https only, up to white space; closing
+  // punctuation belongs to the sentence
+  const WEB_ADDRESS = /\bhttps?:\/\/[^\s<>"]+/gi;
+  const CLOSING_PUNCTUATION = /[.,;:!?'")\]]+$/;
+  const OTHER_SITES = 'Links to other sites are provided as a convenience only. Those sites are not part of this '
+    + 'portal, and we are not responsible for their content.';
+
+  function linkTo(url, text) {
+    const link = element('a', null, text);
+    link.href = url.href;
+    if (url.origin === window.location.origin) {
+      return link;
+    }
+    // another site: said in words, a new tab, and no referrer, so that it learns nothing of the portal page
+    link.className = 'other-site';
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer external';
+    link.append(element('span', 'other-site-marker', ' (another site, opens in a new tab)'));
+    return link;
+  }
+
+  /**
+   * The text in an element, its web addresses as links (every piece still textContent). When one leads to another
+   * site, the terms' disclaimer follows the text, and both come in one wrapper.
+   */
+  function textWithLinks(tag, className, text) {
+    const node = element(tag, className);
+    const value = text || '';
+    let done = 0;
+    let otherSite = false;
+    for (const match of value.matchAll(WEB_ADDRESS)) {
+      const address = match[0].replace(CLOSING_PUNCTUATION, '');
+      let url;
+      try {
+        url = new URL(address);
+      } catch (e) {
+        continue;
+      }
+      node.append(value.slice(done, match.index), linkTo(url, address));
+      otherSite = otherSite || url.origin !== window.location.origin;
+      done = match.index + address.length;
+    }
+    node.append(value.slice(done));
+    if (!otherSite) {
+      return node;
+    }
+    const wrapper = element('div', 'with-links');
+    wrapper.append(node, element('p', 'other-sites-note', OTHER_SITES));
+    return wrapper;
+  }
+
   /** A list answer: a bare array, or the array under {@code field}. */
   const listOf = (answer, field) => (Array.isArray(answer) ? answer : (answer && answer[field]) || []);
 
@@ -390,6 +441,7 @@
     handled,
     dateOf,
     element,
+    textWithLinks,
     listOf,
     addArea: (area) => areas.push(area),
   });

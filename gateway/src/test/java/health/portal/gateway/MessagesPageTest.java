@@ -3,6 +3,7 @@ package health.portal.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.FilePayload;
 import com.microsoft.playwright.options.WaitForSelectorState;
@@ -130,6 +131,33 @@ class MessagesPageTest extends GatewayTestBase {
     }
 
     @Test
+    void aLinkInACareTeamMessageIsMarkedAsLeadingToAnotherSite() {
+        TestUser user = patient("msg-links");
+        try (Chromium chromium = Chromium.launch()) {
+            Page page = signedIn(chromium, user, "#messages:not([hidden])");
+            page.click("#thread-list button:has-text('Your flu shot')");
+            page.waitForSelector("#thread-messages .message");
+
+            Locator link = page.locator("#thread-messages a.other-site");
+            assertThat(link.count()).isEqualTo(1);
+            assertThat(link.getAttribute("href")).isEqualTo("https://www.vaccines.gov/find-vaccines/");
+            assertThat(link.textContent())
+                    .isEqualTo("https://www.vaccines.gov/find-vaccines/ (another site, opens in a new tab)");
+            assertThat(link.getAttribute("target")).isEqualTo("_blank");
+            assertThat(link.getAttribute("rel")).contains("noopener").contains("noreferrer");
+            assertThat(page.textContent("#thread-messages .other-sites-note"))
+                    .isEqualTo("Links to other sites are provided as a convenience only. Those sites are not part of "
+                            + "this portal, and we are not responsible for their content.");
+            // the sentence keeps its full stop; what is no web address stays text
+            assertThat(page.textContent("#thread-messages .message-body"))
+                    .contains("(another site, opens in a new tab).\nNot a link: javascript:alert(1)");
+            assertThat(page.locator("#thread-messages a:not(.other-site)").count())
+                    .isZero();
+            chromium.screenshot(page, "messages-link-to-another-site");
+        }
+    }
+
+    @Test
     void aPatientAnswersASurveyFinishesALessonAndTurnsSurveysOff() {
         TestUser user = patient("msg-surveys");
         try (Chromium chromium = Chromium.launch()) {
@@ -159,6 +187,9 @@ class MessagesPageTest extends GatewayTestBase {
             page.click("button[data-assignment-id='asg-lesson']");
             page.waitForSelector("#assignment-area:not([hidden])");
             assertThat(page.textContent("#assignment-items")).contains("Check your blood pressure");
+            assertThat(page.getAttribute("#assignment-items a.other-site", "href"))
+                    .isEqualTo("https://www.heart.org/en/health-topics/high-blood-pressure");
+            assertThat(page.textContent("#assignment-items .other-sites-note")).contains("not responsible");
             assertThat(page.textContent("#assignment-submit")).isEqualTo("I have read this lesson");
             page.click("#assignment-submit");
             page.waitForSelector("#questionnaires-status:has-text('marked as done')");

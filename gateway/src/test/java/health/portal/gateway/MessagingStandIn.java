@@ -355,7 +355,8 @@ final class MessagingStandIn {
             fromClinic.add(
                     "care-team",
                     "Dr. Avery Morgan",
-                    "Flu shots are available from Monday.\nNo appointment needed.",
+                    "Flu shots are available from Monday.\nNo appointment needed. Other places that give them: "
+                            + "https://www.vaccines.gov/find-vaccines/.\nNot a link: javascript:alert(1)",
                     null);
             threads.put(fromClinic.id, fromClinic);
             assignments.put(
@@ -422,7 +423,8 @@ final class MessagingStandIn {
                                     "type",
                                     "display",
                                     "text",
-                                    "Check your blood pressure at the same time each day.")))));
+                                    "Check your blood pressure at the same time each day. How: "
+                                            + "https://www.heart.org/en/health-topics/high-blood-pressure.")))));
         }
     }
 
