@@ -19,14 +19,7 @@ class TermsPageTest extends GatewayTestBase {
         KeycloakAdmin.allowGatewayOrigin(KEYCLOAK, "https://localhost:" + port);
         TestUser user = patientWithoutTerms("terms-page");
         try (Chromium chromium = Chromium.launch()) {
-            Page page = computer(chromium).newPage();
-            page.navigate("https://localhost:" + port + "/");
-            page.click("#sign-in");
-            page.fill("#username", user.username());
-            page.fill("#password", user.password());
-            page.click("#kc-login");
-            page.waitForURL("https://localhost:" + port + "/**");
-            page.waitForSelector("#terms-required:not([hidden])");
+            Page page = signedIn(chromium, user, "#terms-required:not([hidden])");
             chromium.screenshot(page, "terms-required");
             assertThat(page.isVisible("#terms-required")).isTrue();
             assertThat(page.isVisible("#summary")).isFalse();
