@@ -5,19 +5,13 @@
 'use strict';
 
 (() => {
-  const { call, messageFor, setStatus, handled, element, listOf } = window.portal;
-  const $ = (id) => document.getElementById(id);
+  const { element, pagedArea } = window.portal;
 
-  const PAGE_SIZE = 20;
   // FHIR Appointment.status in words
   const STATUS = {
     proposed: 'Proposed', pending: 'Pending', booked: 'Booked', arrived: 'Arrived', fulfilled: 'Completed',
     cancelled: 'Cancelled', noshow: 'Missed', 'checked-in': 'Checked in', waitlist: 'On the waiting list',
   };
-
-  let nextPageToken = '';
-
-  const status = (text, isError) => setStatus($('appointments-status'), text, isError);
 
   function when(appointment) {
     const start = appointment.start ? new Date(appointment.start) : null;
@@ -48,43 +42,15 @@
     return entry;
   }
 
-  async function load(more) {
-    const list = $('appointment-list');
-    const button = $('appointments-more');
-    button.disabled = true;
-    if (!more) {
-      status('Loading your appointments\u2026');
-    }
-    try {
-      const query = '?pageSize=' + PAGE_SIZE + (more ? '&pageToken=' + encodeURIComponent(nextPageToken) : '');
-      const page = await call('/api/records/appointments' + query);
-      if (!more) {
-        list.replaceChildren();
-      }
-      listOf(page, 'appointments').forEach((appointment) => list.append(item(appointment)));
-      nextPageToken = page.nextPageToken || '';
-      $('appointments-empty').hidden = list.children.length > 0;
-      button.hidden = !nextPageToken;
-      status('');
-    } catch (e) {
-      if (!(await handled(e))) {
-        status(messageFor(e, 'Your appointments could not be loaded. Please try again later.'), true);
-      }
-    }
-    button.disabled = false;
-  }
-
-  function clear() {
-    nextPageToken = '';
-    $('appointment-list').replaceChildren();
-    $('appointments-empty').hidden = true;
-    $('appointments-more').hidden = true;
-    status('');
-  }
-
-  window.portal.addArea({ show: () => load(false), clear });
-
-  document.addEventListener('DOMContentLoaded', () => {
-    $('appointments-more').addEventListener('click', () => load(true));
-  });
+  window.portal.addArea(pagedArea({
+    path: '/api/records/appointments',
+    field: 'appointments',
+    noun: 'appointments',
+    pageSize: 20,
+    listId: 'appointment-list',
+    emptyId: 'appointments-empty',
+    moreId: 'appointments-more',
+    statusId: 'appointments-status',
+    render: item,
+  }));
 })();

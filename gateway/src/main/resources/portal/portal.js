@@ -84,7 +84,8 @@
     for (const section of ['signed-out', 'terms-required', 'summary']) {
       $(section).hidden = section !== id;
     }
-    for (const section of ['areas', 'appointments', 'messages', 'questionnaires', 'billing']) {
+    for (const section of ['areas', 'results', 'appointments', 'visits', 'documents', 'messages', 'questionnaires',
+      'billing']) {
       $(section).hidden = id !== 'summary';
     }
   }
@@ -432,8 +433,55 @@
   /** A list answer: a bare array, or the array under {@code field}. */
   const listOf = (answer, field) => (Array.isArray(answer) ? answer : (answer && answer[field]) || []);
 
+  /**
+   * An area listing what one of the paged records APIs returns, newest first, a page at a time: its "more" button
+   * asks for the next page. {@code render} makes one list item; {@code noun} names the items in the status texts.
+   */
+  function pagedArea({ path, field, noun, pageSize, listId, emptyId, moreId, statusId, render }) {
+    let nextPageToken = '';
+    const status = (text, isError) => setStatus($(statusId), text, isError);
+
+    async function load(more) {
+      const list = $(listId);
+      const button = $(moreId);
+      button.disabled = true;
+      if (!more) {
+        status('Loading your ' + noun + '\u2026');
+      }
+      try {
+        const query = '?pageSize=' + pageSize + (more ? '&pageToken=' + encodeURIComponent(nextPageToken) : '');
+        const page = await call(path + query);
+        if (!more) {
+          list.replaceChildren();
+        }
+        listOf(page, field).forEach((item) => list.append(render(item)));
+        nextPageToken = page.nextPageToken || '';
+        $(emptyId).hidden = list.children.length > 0;
+        button.hidden = !nextPageToken;
+        status('');
+      } catch (e) {
+        if (!(await handled(e))) {
+          status(messageFor(e, 'Your ' + noun + ' could not be loaded. Please try again later.'), true);
+        }
+      }
+      button.disabled = false;
+    }
+
+    document.addEventListener('DOMContentLoaded', () => $(moreId).addEventListener('click', () => load(true)));
+    return {
+      show: () => load(false),
+      clear: () => {
+        nextPageToken = '';
+        $(listId).replaceChildren();
+        $(emptyId).hidden = true;
+        $(moreId).hidden = true;
+        status('');
+      },
+    };
+  }
+
   // for the area scripts loaded after this one (portal-messages.js, portal-questionnaires.js, portal-billing.js,
-  // portal-appointments.js)
+  // portal-results.js, portal-appointments.js, portal-visits.js, portal-documents.js)
   window.portal = Object.freeze({
     call,
     messageFor,
@@ -443,6 +491,7 @@
     element,
     textWithLinks,
     listOf,
+    pagedArea,
     addArea: (area) => areas.push(area),
   });
 

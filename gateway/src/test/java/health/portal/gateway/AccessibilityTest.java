@@ -36,7 +36,10 @@ class AccessibilityTest extends GatewayTestBase {
 
             Page page = signedIn(chromium, user, "#billing:not([hidden])");
             page.waitForSelector("#summary-lists:not([hidden])");
+            page.waitForSelector("#lab-report-list .lab-report");
             page.waitForSelector("#appointment-list .appointment");
+            page.waitForSelector("#visit-list .visit");
+            page.waitForSelector("#document-list .document");
             page.waitForSelector("#thread-list .thread");
             page.waitForSelector("#assignment-list .assignment");
             page.waitForSelector("#billing-statements tr.statement");

@@ -28,6 +28,9 @@ class PortalPageTest extends GatewayTestBase {
             "/portal/portal-questionnaires.js", "text/javascript",
             "/portal/portal-billing.js", "text/javascript",
             "/portal/portal-appointments.js", "text/javascript",
+            "/portal/portal-results.js", "text/javascript",
+            "/portal/portal-visits.js", "text/javascript",
+            "/portal/portal-documents.js", "text/javascript",
             "/portal/portal.css", "text/css",
             "/favicon.ico", "image/x-icon");
 
@@ -110,12 +113,18 @@ class PortalPageTest extends GatewayTestBase {
         assertThat(browserGet("/portal/portal-appointments.js").body())
                 .contains("'/api/records/appointments'")
                 .contains("telemedicineNotice");
+        assertThat(browserGet("/portal/portal-results.js").body()).contains("'/api/records/labs'");
+        assertThat(browserGet("/portal/portal-visits.js").body()).contains("'/api/records/visits'");
+        assertThat(browserGet("/portal/portal-documents.js").body()).contains("'/api/records/documents'");
         for (String file : new String[] {
             "/portal/portal.js",
             "/portal/portal-messages.js",
             "/portal/portal-questionnaires.js",
             "/portal/portal-billing.js",
-            "/portal/portal-appointments.js"
+            "/portal/portal-appointments.js",
+            "/portal/portal-results.js",
+            "/portal/portal-visits.js",
+            "/portal/portal-documents.js"
         }) {
             assertNothingRenderedAsMarkupOrStored(browserGet(file).body());
         }

@@ -11,12 +11,15 @@ import health.portal.proto.records.v1.DocumentPage;
 import health.portal.proto.records.v1.DocumentRequest;
 import health.portal.proto.records.v1.ExportChunk;
 import health.portal.proto.records.v1.HealthSummary;
+import health.portal.proto.records.v1.Interpretation;
 import health.portal.proto.records.v1.LabReport;
 import health.portal.proto.records.v1.LabReportPage;
+import health.portal.proto.records.v1.LabResult;
 import health.portal.proto.records.v1.PagedPatientRequest;
 import health.portal.proto.records.v1.PatientProfile;
 import health.portal.proto.records.v1.PatientRequest;
 import health.portal.proto.records.v1.RecordsServiceGrpc;
+import health.portal.proto.records.v1.ReferenceRange;
 import health.portal.proto.records.v1.Visit;
 import health.portal.proto.records.v1.VisitPage;
 import io.grpc.Contexts;
@@ -116,21 +119,72 @@ final class TestRecordsServer {
             response.onCompleted();
         }
 
+        /** Two pages at a size of up to 10 (the page asks 10): a lipid panel, then an older blood count. */
         @Override
         public void listLabResults(PagedPatientRequest request, StreamObserver<LabReportPage> response) {
             lastPatientId.set(request.getPatientId());
+            if (request.getPageToken().equals("page-2")) {
+                response.onNext(LabReportPage.newBuilder()
+                        .addReports(LabReport.newBuilder()
+                                .setId("r2")
+                                .setName("Complete blood count")
+                                .setStatus("final")
+                                .setIssuedAt(Timestamps.fromMillis(
+                                        Instant.parse("2026-02-14T15:00:00Z").toEpochMilli()))
+                                .addResults(result("hgb", "Hemoglobin", "11.2 g/dL", 12, 15.5, "g/dL")
+                                        .setInterpretation(Interpretation.LOW)))
+                        .build());
+                response.onCompleted();
+                return;
+            }
             response.onNext(LabReportPage.newBuilder()
-                    .addReports(LabReport.newBuilder().setId("r1").setName("Lipid panel"))
-                    .setNextPageToken(request.getPageSize() == 1 ? "page-2" : "")
+                    .addReports(LabReport.newBuilder()
+                            .setId("r1")
+                            .setName("Lipid panel")
+                            .setStatus("final")
+                            .setIssuedAt(Timestamps.fromMillis(
+                                    Instant.parse("2026-11-20T15:00:00Z").toEpochMilli()))
+                            .addResults(result("ldl", "LDL cholesterol", "162 mg/dL", 0, 130, "mg/dL")
+                                    .setInterpretation(Interpretation.HIGH))
+                            .addResults(result("hdl", "HDL cholesterol", "52 mg/dL", 40, 60, "mg/dL")
+                                    .setInterpretation(Interpretation.NORMAL)))
+                    .setNextPageToken(request.getPageSize() <= 10 ? "page-2" : "")
                     .build());
             response.onCompleted();
+        }
+
+        private static LabResult.Builder result(
+                String id, String name, String value, double low, double high, String unit) {
+            return LabResult.newBuilder()
+                    .setId(id)
+                    .setName(name)
+                    .setValueText(value)
+                    .setReferenceRange(ReferenceRange.newBuilder()
+                            .setLow(low)
+                            .setHigh(high)
+                            .setUnit(unit));
         }
 
         @Override
         public void listVisits(PagedPatientRequest request, StreamObserver<VisitPage> response) {
             lastPatientId.set(request.getPatientId());
             response.onNext(VisitPage.newBuilder()
-                    .addVisits(Visit.newBuilder().setId("v1").setVisitClass("ambulatory"))
+                    .addVisits(Visit.newBuilder()
+                            .setId("v2")
+                            .setVisitClass("virtual")
+                            .setType("Follow-up encounter")
+                            .setStart(Timestamps.fromMillis(
+                                    Instant.parse("2026-11-02T15:00:00Z").toEpochMilli()))
+                            .addProviders("Dr. Jordan Morgan"))
+                    .addVisits(Visit.newBuilder()
+                            .setId("v1")
+                            .setVisitClass("ambulatory")
+                            .setType("General examination")
+                            .setStart(Timestamps.fromMillis(
+                                    Instant.parse("2026-02-14T15:00:00Z").toEpochMilli()))
+                            .setReason("Hypertension")
+                            .addProviders("Dr. Jordan Morgan")
+                            .setLocation("Portal Health Clinic - Main Street"))
                     .build());
             response.onCompleted();
         }
@@ -175,6 +229,10 @@ final class TestRecordsServer {
                     .addDocuments(Document.newBuilder()
                             .setId("d1")
                             .setTitle("Discharge summary")
+                            .setType("Summary of episode note")
+                            .setAuthor("Dr. Jordan Morgan")
+                            .setDate(Timestamps.fromMillis(
+                                    Instant.parse("2026-02-14T16:00:00Z").toEpochMilli()))
                             .setContentType("application/pdf"))
                     .build());
             response.onCompleted();

@@ -47,6 +47,9 @@ class PortalPages {
         pages.put("/portal/portal-questionnaires.js", Page.load("portal/portal-questionnaires.js", JAVASCRIPT));
         pages.put("/portal/portal-billing.js", Page.load("portal/portal-billing.js", JAVASCRIPT));
         pages.put("/portal/portal-appointments.js", Page.load("portal/portal-appointments.js", JAVASCRIPT));
+        pages.put("/portal/portal-results.js", Page.load("portal/portal-results.js", JAVASCRIPT));
+        pages.put("/portal/portal-visits.js", Page.load("portal/portal-visits.js", JAVASCRIPT));
+        pages.put("/portal/portal-documents.js", Page.load("portal/portal-documents.js", JAVASCRIPT));
         pages.put("/portal/portal.css", Page.load("portal/portal.css", CSS));
         pages.put("/favicon.ico", Page.load("portal/favicon.ico", ICON));
         RouterFunctions.Builder routes = RouterFunctions.route();
